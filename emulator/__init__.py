@@ -1,0 +1,1 @@
+"""A local, persistent emulator of Huawei Cloud IAM, MSGSMS and SMSApi."""
