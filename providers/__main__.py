@@ -1,0 +1,189 @@
+"""Command line: ``python -m providers validate FILE…``.
+
+``validate`` checks catalogs offline (no network, no credentials). Every problem goes to
+stderr as ``file:line: path: message`` and the exit status is 1; a valid catalog gets a table
+on stdout of each template's segments and estimated cost per 10,000 messages at each price
+tier. ``--format json`` prints the same as one JSON document for CI tools.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from providers import rules
+from providers.catalog import Catalog, CatalogProblem, TemplateEstimate, check_catalog
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m providers",
+        description="Huawei Cloud MSGSMS as code: tools for the stack catalogs.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    validate = commands.add_parser(
+        "validate",
+        help="check catalogs offline and estimate segments and cost per template",
+        description=(
+            "Check catalogs without any network access. Problems go to stderr as "
+            "file:line: path: message (exit status 1). For a valid catalog, stdout gets "
+            "each template's segment count and its estimated cost per 10,000 messages at "
+            "each monthly price tier."
+        ),
+    )
+    validate.add_argument("files", nargs="+", type=Path, metavar="FILE", help="catalog files")
+    validate.add_argument(
+        "--format", choices=("text", "json"), default="text", help="stdout format (text)"
+    )
+    validate.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="project root that signature file paths are made relative to (the current directory)",
+    )
+    validate.add_argument(
+        "--region",
+        default=None,
+        help="region of entries that name none and have no defaults.region "
+        "(the stack's msgsms:region)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return _validate(args.files, args.format, args.root, args.region, sys.stdout, sys.stderr)
+
+
+def _validate(
+    files: Sequence[Path],
+    output: str,
+    root: Path | None,
+    region: str | None,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    status = EXIT_OK
+    reports = []
+    for file in files:
+        catalog, problems, warnings = check_catalog(file, root=root, default_region=region)
+        for problem in [*problems, *warnings]:
+            print(problem, file=err)
+        if catalog is None:
+            status = EXIT_PROBLEMS
+        reports.append((file, catalog, problems, warnings))
+    if output == "json":
+        document = {"catalogs": [_json_report(*report) for report in reports]}
+        json.dump(document, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        valid = [(file, catalog) for file, catalog, _, _ in reports if catalog is not None]
+        for i, (file, catalog) in enumerate(valid):
+            if i:
+                print(file=out)
+            _print_table(file, catalog, out)
+    if status != EXIT_OK and output == "text":
+        failed = sum(1 for report in reports if report[1] is None)
+        print(f"{failed} of {len(reports)} catalog(s) have problems", file=err)
+    return status
+
+
+def _summary(catalog: Catalog) -> str:
+    counts: Counter[str] = Counter(d.kind for d in catalog)
+    kinds = ("app", "file", "signature", "template")
+    return ", ".join(f"{counts[k]} {k}{'' if counts[k] == 1 else 's'}" for k in kinds)
+
+
+def _money(value: Any) -> str:
+    return f"{value:,.2f}"
+
+
+def _print_table(file: Path, catalog: Catalog, out: TextIO) -> None:
+    print(f"{file}: valid ({_summary(catalog)})", file=out)
+    estimates = catalog.estimates()
+    if not estimates:
+        return
+    tiers = [tier.name for tier in rules.PRICE_TIERS]
+    header = ["template", "region", "type", "chars", "segments", *(f"{t} /10k" for t in tiers)]
+    rows = [header]
+    for estimate in estimates:
+        costs = estimate.cost_per_10000
+        rows.append(
+            [
+                estimate.key,
+                estimate.region,
+                estimate.template_type,
+                str(estimate.characters),
+                str(estimate.segments),
+                *(_money(costs[t]) if costs else "-" for t in tiers),
+            ]
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    numeric = range(3, len(header))
+    for row, described in zip(rows, [None, *estimates], strict=True):
+        cells = [
+            cell.rjust(width) if i in numeric else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        note = f"  {described.note}" if described is not None and described.note else ""
+        print(("  ".join(cells) + note).rstrip(), file=out)
+    print(
+        "cost: CNY per 10,000 messages at each monthly volume tier; every variable at its "
+        "longest value",
+        file=out,
+    )
+
+
+def _problem_json(problem: CatalogProblem) -> dict[str, Any]:
+    return {
+        "file": problem.file,
+        "line": problem.line,
+        "path": problem.path,
+        "message": problem.message,
+        "severity": problem.severity,
+    }
+
+
+def _estimate_json(estimate: TemplateEstimate) -> dict[str, Any]:
+    costs = estimate.cost_per_10000
+    return {
+        "key": estimate.key,
+        "region": estimate.region,
+        "scope": estimate.scope,
+        "type": estimate.template_type,
+        "characters": estimate.characters,
+        "segments": estimate.segments,
+        "encoding": estimate.encoding,
+        "cost_per_10000": {k: str(v) for k, v in costs.items()} if costs else None,
+        "note": estimate.note,
+    }
+
+
+def _json_report(
+    file: Path,
+    catalog: Catalog | None,
+    problems: Sequence[CatalogProblem],
+    warnings: Sequence[CatalogProblem],
+) -> dict[str, Any]:
+    return {
+        "file": str(file),
+        "valid": catalog is not None,
+        "problems": [_problem_json(p) for p in problems],
+        "warnings": [_problem_json(w) for w in warnings],
+        "declarations": dict(Counter(d.kind for d in catalog)) if catalog else {},
+        "templates": [_estimate_json(e) for e in catalog.estimates()] if catalog else [],
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
