@@ -33,6 +33,7 @@ from providers import rules
 __all__ = [
     "CATALOG_FIELDS",
     "KINDS",
+    "NOT_EXPOSED",
     "Catalog",
     "CatalogError",
     "CatalogProblem",
@@ -191,6 +192,18 @@ CATALOG_FIELDS: Mapping[Kind, Mapping[str, str]] = {
     },
 }
 _VARIABLE_FIELDS = {"variable_index": "index", "variable_type": "type", "variable_desc": "desc"}
+
+#: API request fields the catalog deliberately has no spelling for, and why.
+NOT_EXPOSED: Mapping[str, str] = {
+    "show_secret": "the provider always asks for the app secret, to make it a secret output",
+    "create_sign_and_template": "it creates a test signature and template that no catalog "
+    "entry would own",
+    "flow_status": "the provider always submits a template for review (Reviewing); drafts "
+    "and disabling are console workflows",
+    "signature_related_file_id": "2025 documentation only; not in the API definition or SDK",
+    "registration_number": "2025 documentation only; not in the API definition or SDK",
+    "license_number": "2025 documentation only; not in the API definition or SDK",
+}
 
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 

@@ -122,8 +122,10 @@ _APP_NAME = re.compile(rf"^[{_CHINESE}A-Za-z0-9_.@-]+$")
 _SIGNATURE_NAME = re.compile(rf"^[{_CHINESE}A-Za-z0-9]+$")
 _QUALIFICATION_ID = re.compile(r"^[A-Za-z0-9_-]*$")
 _URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+# Chinese text has no word boundary before a domain ("详见shop.com"), hence the lookarounds.
 _LINK = re.compile(
-    r"https?://|www\.|\b[a-z0-9-]+\.(?:com|cn|net|org|top|xyz|info|io|cc|co|me|app|vip|shop)\b",
+    r"https?://|www\.|(?<![a-z0-9-])[a-z0-9-]+(?:\.[a-z0-9-]+)*"
+    r"\.(?:com|cn|net|org|top|xyz|info|io|cc|co|me|app|vip|shop)(?![a-z0-9])",
     re.IGNORECASE,
 )
 _FILE_NAME_FORBIDDEN = set(" \"#'$%&*/|<>{}[];?!")
@@ -584,7 +586,8 @@ def _variable_attributes(
         problems += [Problem(f"{where}.{p.property}", p.message) for p in item_problems]
         index = _as_int(item.get("variable_index"))
         kind = item.get("variable_type")
-        if kind == "TEXT" and not (item.get("variable_desc") or "").strip():
+        desc = item.get("variable_desc")
+        if kind == "TEXT" and not (isinstance(desc, str) and desc.strip()) and not is_unknown(desc):
             problems.append(
                 Problem(f"{where}.variable_desc", "is required for a TEXT variable: describe it")
             )
@@ -660,9 +663,11 @@ def _bracketed(signature_name: str, brackets: Any) -> str:
 
 def _send_country(inputs: Mapping[str, Any]) -> list[Problem]:
     prop = "send_country"
-    if not _known(inputs, prop):
+    if not _present(inputs, prop):
         return [Problem(prop, "is required for an international template: 1–3 country ids")]
     countries = inputs[prop]
+    if is_unknown(countries):
+        return []
     if not isinstance(countries, list | tuple) or not countries:
         return [Problem(prop, "must be a list of 1–3 country ids")]
     problems = []
@@ -738,6 +743,8 @@ def _content_rules(inputs: Mapping[str, Any], variables: list[TemplateVariable])
                         f"must not contain the signature {signature}: the platform prepends it",
                     )
                 )
+    if is_unknown(inputs.get("variable_attributes")):
+        return problems  # the longest values depend on the variable types
     total = len(_longest_content(inputs, console=False)) + len(signature)
     if total > TEMPLATE_MAX_CHARS:
         with_signature = f" and the signature {signature}" if signature else ""
@@ -871,7 +878,8 @@ def _longest_content(inputs: Mapping[str, Any], *, console: bool) -> str:
     """
     content = inputs["template_content"]
     kinds: dict[int, Any] = {}
-    for item in inputs.get("variable_attributes") or ():
+    attributes = inputs.get("variable_attributes")
+    for item in attributes if isinstance(attributes, list | tuple) else ():
         index = _as_int(item.get("variable_index")) if isinstance(item, Mapping) else None
         if index is not None:
             kinds[index] = item.get("variable_type")
