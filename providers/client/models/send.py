@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from .base import Request, Response
 
@@ -18,13 +18,15 @@ Extend = Annotated[str, Field(min_length=1, max_length=128)]
 Sender = Annotated[str, Field(min_length=1, max_length=21)]
 TemplateId = Annotated[str, Field(min_length=1, max_length=32)]
 SignatureName = Annotated[str, Field(max_length=32)]
+# `from` is a Python keyword: the field is `from_`, "from" on the wire (and accepted as input)
+FROM = AliasChoices("from", "from_")
 
 
 class BatchSendSmsRequest(Request):
     """One content to many numbers; `to` is comma-separated (at most 500 numbers),
     `templateParas` a JSON array in a string, e.g. `'["123456"]'`."""
 
-    from_: Sender = Field(alias="from")
+    from_: Sender = Field(validation_alias=FROM, serialization_alias="from")
     to: Annotated[str, Field(min_length=1, max_length=21999)]
     templateId: TemplateId
     templateParas: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
@@ -45,7 +47,7 @@ class SmsContent(Request):
 class BatchSendDiffSmsRequest(Request):
     """Different content per group of numbers."""
 
-    from_: Sender = Field(alias="from")
+    from_: Sender = Field(validation_alias=FROM, serialization_alias="from")
     smsContent: Annotated[list[SmsContent], Field(min_length=1, max_length=1024)]
     statusCallback: Callback | None = None
     extend: Extend | None = None
@@ -55,7 +57,7 @@ class SmsId(Response):
     """The outcome for one recipient: `status` `000000` means accepted."""
 
     smsMsgId: str | None = None
-    from_: str | None = Field(default=None, alias="from")
+    from_: str | None = Field(default=None, validation_alias=FROM, serialization_alias="from")
     originTo: str | None = None
     status: str | None = None
     createTime: str | None = None
