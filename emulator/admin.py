@@ -1,0 +1,171 @@
+"""The admin API under ``/_emulator/`` (main port, loopback only): see docs/contracts.md §2."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from .deps import StateDep
+from .errors import AdminError
+from .faults import FaultConfig
+from .msgsms.base import Quotas
+from .regions import REGIONS
+from .review import SIGNATURE_REJECTED, SIGNATURE_STATUSES, ReviewPolicy
+
+__all__ = ["ClockSetting", "ReviewDecision", "router"]
+
+router = APIRouter(prefix="/_emulator", tags=["admin"])
+
+
+class ReviewDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["approve", "reject"]
+    review_desc: Annotated[str, Field(max_length=300)] | None = None
+    #: Signatures only: the approved-side status to land on (default
+    #: REVIEW_PROCESSING_COMPLETED), e.g. TO_BE_ACTIVATED to exercise activation.
+    status: Literal[SIGNATURE_STATUSES] | None = None  # type: ignore[valid-type]
+
+
+class ClockSetting(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    offset_seconds: Annotated[float, Field(ge=-10 * 365 * 86400, le=10 * 365 * 86400)]
+
+
+class AppStatusChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["CREATED", "SUSPENDED", "LAUNCHED", "PROCESSING"]
+
+
+@router.post("/reset")
+def reset(state: StateDep) -> dict[str, bool]:
+    """Wipe objects, log, faults; policy, quotas and clock back to the defaults."""
+    state.reset()
+    return {"reset": True}
+
+
+@router.get("/requests")
+def list_requests(
+    state: StateDep,
+    since: Annotated[int, Query(ge=0)] = 0,
+    api: Annotated[Literal["iam", "msgsms", "smsapi"] | None, Query()] = None,
+) -> dict[str, Any]:
+    """API requests after ``since`` (exclusive), oldest first, and the last sequence number."""
+    return {"requests": state.requests.entries(since, api), "last_seq": state.requests.last_seq()}
+
+
+@router.delete("/requests", status_code=204)
+def clear_requests(state: StateDep) -> Response:
+    state.requests.clear()
+    return Response(status_code=204)
+
+
+@router.get("/review-policy", response_model=ReviewPolicy)
+def get_review_policy(state: StateDep) -> ReviewPolicy:
+    return state.review.policy
+
+
+@router.put("/review-policy", response_model=ReviewPolicy)
+def put_review_policy(state: StateDep, policy: ReviewPolicy) -> ReviewPolicy:
+    with state.store.transaction() as conn:
+        state.review.set_policy(conn, policy)
+    return policy
+
+
+def _decide(state: StateDep, kind: str, object_id: str, body: ReviewDecision) -> dict[str, Any]:
+    if body.status is not None and (kind != "signatures" or body.decision != "approve"):
+        raise AdminError("status applies to approving a signature only")
+    if body.status == SIGNATURE_REJECTED:
+        raise AdminError("use decision reject to reject a signature")
+    with state.store.transaction() as conn:
+        table = {"signatures": "signatures", "templates": "templates"}[kind]
+        row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (object_id,)).fetchone()
+        if row is None:
+            raise AdminError(f"no {kind[:-1]} {object_id}", status_code=404)
+        approve = body.decision == "approve"
+        if kind == "signatures":
+            state.review.decide_signature(
+                conn, row, approve=approve, review_desc=body.review_desc, status=body.status
+            )
+        else:
+            state.review.decide_template(conn, row, approve=approve, review_desc=body.review_desc)
+        return state.msgsms.view(conn, kind, object_id)
+
+
+@router.post("/signatures/{id}/review")
+def review_signature(state: StateDep, id: str, body: ReviewDecision) -> dict[str, Any]:
+    """Approve or reject a signature now; answers the signature as the API shows it."""
+    return _decide(state, "signatures", id, body)
+
+
+@router.post("/templates/{id}/review")
+def review_template(state: StateDep, id: str, body: ReviewDecision) -> dict[str, Any]:
+    """Approve or reject a template now; answers the template as the API shows it."""
+    return _decide(state, "templates", id, body)
+
+
+@router.post("/apps/{id}/status")
+def set_app_status(state: StateDep, id: str, body: AppStatusChange) -> dict[str, Any]:
+    """Move an app to another status, e.g. SUSPENDED, as the platform's operators can."""
+    with state.store.transaction() as conn:
+        cursor = conn.execute(
+            "UPDATE apps SET status = ?, updated_at = ? WHERE id = ?",
+            (body.status, state.clock.now(), id),
+        )
+        if cursor.rowcount == 0:
+            raise AdminError(f"no app {id}", status_code=404)
+    return {"id": id, "status": body.status}
+
+
+@router.get("/faults", response_model=FaultConfig)
+def get_faults(state: StateDep) -> FaultConfig:
+    return state.faults.config
+
+
+@router.put("/faults", response_model=FaultConfig)
+def put_faults(state: StateDep, config: FaultConfig) -> FaultConfig:
+    state.faults.configure(config)
+    return config
+
+
+@router.delete("/faults", response_model=FaultConfig)
+def delete_faults(state: StateDep) -> FaultConfig:
+    state.faults.configure(FaultConfig())
+    return state.faults.config
+
+
+@router.get("/quotas", response_model=Quotas)
+def get_quotas(state: StateDep) -> Quotas:
+    return state.quotas
+
+
+@router.put("/quotas", response_model=Quotas)
+def put_quotas(state: StateDep, quotas: Quotas) -> Quotas:
+    state.quotas = quotas
+    return quotas
+
+
+@router.get("/clock", response_model=ClockSetting)
+def get_clock(state: StateDep) -> ClockSetting:
+    return ClockSetting(offset_seconds=state.clock.offset_seconds)
+
+
+@router.put("/clock", response_model=ClockSetting)
+def put_clock(state: StateDep, setting: ClockSetting) -> ClockSetting:
+    """Move the emulator's clock (token expiry, signature dates, review delays) by an offset."""
+    state.clock.offset_seconds = setting.offset_seconds
+    return setting
+
+
+@router.get("/objects")
+def list_objects(
+    state: StateDep,
+    kind: Annotated[Literal["apps", "signatures", "templates", "files"], Query()],
+    region: Annotated[Literal[REGIONS] | None, Query()] = None,  # type: ignore[valid-type]
+) -> list[dict[str, Any]]:
+    """Every stored object of a kind, unpaginated, for assertions."""
+    return state.msgsms.objects(kind, region)

@@ -1,0 +1,132 @@
+"""The ASGI application: routers, error shapes and the review ticker, behind the gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import anyio.to_thread
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
+
+from . import admin, iam
+from .errors import AdminError, EmulatorError, GatewayError, IamError, MsgsmsError
+from .gateway import Gateway
+from .msgsms import routes as msgsms_routes
+from .state import EmulatorState
+
+__all__ = ["REVIEW_TICK_SECONDS", "create_app"]
+
+logger = logging.getLogger("emulator")
+
+#: How often the review engine looks for due decisions (reads also apply them at once).
+REVIEW_TICK_SECONDS = 0.2
+_MAX_DETAIL = 512
+
+
+def _error_response(request: Request, error: EmulatorError) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", "")
+    return JSONResponse(
+        error.payload(request_id),
+        status_code=error.status_code,
+        headers=error.headers or None,
+        media_type="application/json;charset=UTF-8",
+    )
+
+
+def _invalid(request: Request, detail: str) -> EmulatorError:
+    """A 400 in the shape of the API the path belongs to."""
+    detail = detail[:_MAX_DETAIL]
+    path = request.url.path
+    if path.startswith("/v3/"):
+        return IamError(detail)
+    if path.startswith("/_emulator/"):
+        return AdminError(detail)
+    return MsgsmsError.invalid(detail)
+
+
+def _describe(errors: Any) -> str:
+    parts = []
+    for error in errors:
+        location = ".".join(str(part) for part in error.get("loc", ()))
+        message = error.get("msg", "invalid")
+        if error.get("type") == "json_invalid":
+            location = "body"
+            reason = (error.get("ctx") or {}).get("error")
+            message = f"malformed JSON ({reason})" if reason else "malformed JSON"
+        parts.append(f"{location}: {message}" if location else message)
+    return "; ".join(parts) or "invalid request"
+
+
+def create_app(state: EmulatorState) -> ASGIApp:
+    """The emulator as one ASGI app, wrapped in its :class:`~emulator.gateway.Gateway`."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        ticker = asyncio.create_task(_review_ticker(state))
+        try:
+            yield
+        finally:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+
+    app = FastAPI(
+        title="Huawei Cloud IAM, MSGSMS and SMSApi emulator",
+        description="IAM on the main port, each region's MSGSMS and SMSApi on its own port.",
+        version="1.0",
+        lifespan=lifespan,
+    )
+    app.state.emulator = state
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(iam.router)
+    app.include_router(msgsms_routes.router)
+    app.include_router(admin.router)
+
+    @app.exception_handler(EmulatorError)
+    async def emulator_error(request: Request, error: EmulatorError) -> JSONResponse:
+        return _error_response(request, error)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        return _error_response(request, _invalid(request, _describe(error.errors())))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code in (404, 405):
+            return _error_response(request, GatewayError.not_found())
+        if error.status_code == 400:
+            return _error_response(request, _invalid(request, f"body: {error.detail}"))
+        generic = AdminError(str(error.detail), status_code=error.status_code)
+        return _error_response(request, generic)
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
+        logger.error("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
+        internal: EmulatorError = MsgsmsError.internal(
+            "unexpected error; see the emulator's stderr"
+        )
+        if request.url.path.startswith("/v3/"):
+            internal = IamError("Internal Server Error", status_code=500)
+        return _error_response(request, internal)
+
+    return Gateway(app, state)
+
+
+async def _review_ticker(state: EmulatorState) -> None:
+    while True:
+        await asyncio.sleep(REVIEW_TICK_SECONDS)
+        try:
+            await anyio.to_thread.run_sync(state.apply_due_reviews)
+        except Exception:
+            logger.exception("review ticker failed")

@@ -1,0 +1,1 @@
+"""The MSGSMS management API: apps, signature files, signatures and templates."""

@@ -1,0 +1,210 @@
+"""Real emulator processes for tests: ``python -m emulator serve`` on free local ports.
+
+The child gets ``--parent-pid`` of the test process, so it stops by itself if the test run
+dies; start-up waits for the JSON start-up line (with a timeout) and, if the child fails first,
+raises with its stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+
+__all__ = ["PROJECT_ROOT", "STARTUP_TIMEOUT", "EmulatorProcess", "start_emulator"]
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT = 30.0
+STOP_TIMEOUT = 15.0
+
+
+class EmulatorProcess:
+    """One emulator child process and its data dir (kept across :meth:`restart`)."""
+
+    def __init__(self, data_dir: Path, flags: tuple[str, ...] = ()) -> None:
+        self.data_dir = data_dir
+        self.flags = flags
+        self.info: dict[str, Any] = {}
+        self._process: subprocess.Popen[bytes] | None = None
+        self._stderr: IO[bytes] | None = None
+        self._admin: httpx.Client | None = None
+        self._port_flags: tuple[str, ...] = ()
+
+    # ---- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> EmulatorProcess:
+        if self._process is not None:
+            raise RuntimeError("the emulator is already running")
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = self.data_dir / "stderr.log"
+        self._stderr = log.open("ab")
+        command = [
+            sys.executable,
+            "-m",
+            "emulator",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--data-dir",
+            str(self.data_dir),
+            "--parent-pid",
+            str(os.getpid()),
+            *self._port_flags,
+            *self.flags,
+        ]
+        env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+        self._process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=self._stderr
+        )
+        line = self._first_line(self._process)
+        if line is None:
+            self._reap()
+            raise RuntimeError(f"the emulator did not start:\n{self._stderr_text(log)}")
+        self.info = json.loads(line)
+        return self
+
+    @staticmethod
+    def _first_line(process: subprocess.Popen[bytes]) -> str | None:
+        lines: queue.Queue[bytes] = queue.Queue()
+        assert process.stdout is not None
+        stdout = process.stdout
+        reader = threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True)
+        reader.start()
+        try:
+            line = lines.get(timeout=STARTUP_TIMEOUT)
+        except queue.Empty:
+            return None
+        return line.decode() if line.strip() else None
+
+    @staticmethod
+    def _stderr_text(log: Path) -> str:
+        try:
+            return log.read_text(errors="replace")[-8000:]
+        except OSError:
+            return "(no stderr)"
+
+    def stop(self) -> int | None:
+        """SIGTERM and wait; the exit status (None if it was not running)."""
+        return self._end(signal.SIGTERM)
+
+    def kill(self) -> int | None:
+        """SIGKILL, as a crash would; the data dir is left as the crash left it."""
+        return self._end(signal.SIGKILL)
+
+    def restart(self) -> EmulatorProcess:
+        """Stop and start again on the same data dir and the same ports."""
+        ports = [
+            self.info["regions"][r]["msgsms_url"].rsplit(":", 1)[1] for r in self.info["regions"]
+        ]
+        main_port = self.info["url"].rsplit(":", 1)[1]
+        self.stop()
+        self._port_flags = ("--port", main_port, "--region-ports", ",".join(ports))
+        return self.start()
+
+    def _end(self, sig: signal.Signals) -> int | None:
+        process = self._process
+        if process is None:
+            return None
+        if process.poll() is None:
+            process.send_signal(sig)
+            try:
+                process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        return self._reap()
+
+    def _reap(self) -> int | None:
+        process = self._process
+        self._process = None
+        code = None
+        if process is not None:
+            code = process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+        if self._admin is not None:
+            self._admin.close()
+            self._admin = None
+        return code
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def pid(self) -> int:
+        assert self._process is not None
+        return self._process.pid
+
+    def stderr(self) -> str:
+        return self._stderr_text(self.data_dir / "stderr.log")
+
+    def __enter__(self) -> EmulatorProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ---- what tests use -----------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return str(self.info["url"])
+
+    @property
+    def iam_url(self) -> str:
+        return str(self.info["iam_url"])
+
+    def region(self, name: str) -> dict[str, str]:
+        """``{"project_id", "msgsms_url", "smsapi_url"}`` of an endpoint region."""
+        return dict(self.info["regions"][name])
+
+    @property
+    def admin(self) -> httpx.Client:
+        """An httpx client for the admin API (``base_url`` = url + ``/_emulator``)."""
+        if self._admin is None:
+            self._admin = httpx.Client(base_url=self.url + "/_emulator", timeout=30.0)
+        return self._admin
+
+    def reset(self) -> None:
+        self.admin.post("/reset").raise_for_status()
+
+    def requests(self, since: int = 0, api: str | None = None) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {"since": since}
+        if api:
+            params["api"] = api
+        response = self.admin.get("/requests", params=params)
+        response.raise_for_status()
+        return list(response.json()["requests"])
+
+    def last_seq(self) -> int:
+        # A `since` past every entry returns no rows, only the counter.
+        response = self.admin.get("/requests", params={"since": 2**62})
+        response.raise_for_status()
+        return int(response.json()["last_seq"])
+
+
+@contextmanager
+def start_emulator(tmp_path: Path, *extra_flags: str) -> Iterator[EmulatorProcess]:
+    """A running emulator with its data in ``tmp_path / "emulator"``; stopped on exit."""
+    emulator = EmulatorProcess(tmp_path / "emulator", tuple(extra_flags))
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
