@@ -521,7 +521,10 @@ def _schema_message(error: Mapping[str, Any], root: type[BaseModel]) -> str:
     if kind == "extra_forbidden":
         model = _model_at(root, loc[:-1])
         allowed = list(model.model_fields) if model else []
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        given = str(loc[-1])
+        close = difflib.get_close_matches(given, allowed, n=1) or [
+            name for name in allowed if given.startswith(name) or name.startswith(given)
+        ]
         hint = f"did you mean {close[0]!r}? " if close else ""
         return f"unknown field; {hint}expected one of: {', '.join(allowed)}"
     if kind == "string_type":
@@ -564,6 +567,9 @@ class _Draft:
     origins: dict[str, _Path] = field(default_factory=dict)
     references: dict[str, Reference] = field(default_factory=dict)
     broken: bool = False
+    # inputs a cross-entry problem made doubtful: the rules treat them as unknown, so one
+    # mistake is reported once
+    unsure: set[str] = field(default_factory=set)
 
     @property
     def path(self) -> _Path:
@@ -684,14 +690,15 @@ class _Builder:
         if entry.region is None and len(regions) == 1:
             user = next(s for s in users if s.inputs.get("region") in regions)
             draft.set("region", user.inputs["region"], user.origin("region"))
-        else:
-            self._region(draft)
-        if entry.region is None and len(regions) > 1:
+        elif entry.region is None and len(regions) > 1:
+            draft.set("region", rules.UNKNOWN)
             self.source.error(
                 (*draft.path,),
                 f"used by signatures in {', '.join(sorted(regions))}; files are uploaded per "
                 "region: declare one file entry per region, each with its own region",
             )
+        else:
+            self._region(draft)
         if not users:
             self.source.warn(draft.path, "no signature uses this file")
         full = Path(entry.path)
@@ -767,6 +774,7 @@ class _Builder:
             self._same_region(draft, app)
             app_scope = app.inputs.get("scope")
             if entry.scope is not None and entry.scope != app_scope:
+                draft.unsure.add("scope")
                 self.source.error(
                     (*draft.path, "scope"),
                     f"is {entry.scope} but app {entry.app!r} is {app_scope}; "
@@ -787,6 +795,7 @@ class _Builder:
         if entry.type is not None:
             draft.set("template_type", entry.type)
             if sig_type is not None and not rules.is_unknown(sig_type) and sig_type != entry.type:
+                draft.unsure.add("template_type")
                 self.source.error(
                     (*draft.path, "type"),
                     f"is {entry.type} but signature {entry.signature!r} is {sig_type}; "
@@ -813,7 +822,8 @@ class _Builder:
     # -- the rules of providers.rules, on the catalog's lines
 
     def run_rules(self, draft: _Draft) -> None:
-        inputs = {**draft.inputs, **dict.fromkeys(draft.references, rules.UNKNOWN)}
+        unknown = dict.fromkeys([*draft.references, *draft.unsure], rules.UNKNOWN)
+        inputs = {**draft.inputs, **unknown}
         for problem in rules.check(draft.kind, inputs, root=self.root):
             self.source.error(self._locate(draft, problem.property), problem.message)
 
@@ -975,6 +985,9 @@ def check_catalog(
     data = source.parse(text)
     if source.problems:
         return None, _ordered(source.problems), source.warnings
+    if isinstance(data, dict):
+        # x- keys hold YAML anchors for reuse, as in compose files; they declare nothing
+        data = {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
     document = _validate(source, _Document, {} if data is None else data, ())
     if not isinstance(document, _Document):
         return None, _ordered(source.problems), source.warnings

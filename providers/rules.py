@@ -340,8 +340,8 @@ def check_signature(inputs: Mapping[str, Any]) -> list[Problem]:
         problems.append(
             Problem(
                 "power_attorney_file_id",
-                "is required when the signature involves a third party (is_involved_third: Yes):"
-                " upload the power of attorney",
+                "is required for a signature that involves a third party: "
+                "upload the power of attorney",
             )
         )
     return problems
@@ -427,7 +427,7 @@ def check_signature_file(inputs: Mapping[str, Any], *, root: Path | None = None)
         )
     full = Path(relative) if Path(relative).is_absolute() else (root or Path.cwd()) / relative
     if not full.is_file():
-        problems.append(Problem("path", f"file not found: {full}"))
+        problems.append(Problem("path", f"file not found: {relative}"))
         return problems
     facts = inspect_file(full)
     if facts.size > SIGNATURE_FILE_MAX_BYTES:

@@ -162,8 +162,8 @@ def test_a_complete_signature_passes() -> None:
             [
                 Problem(
                     "power_attorney_file_id",
-                    "is required when the signature involves a third party "
-                    "(is_involved_third: Yes): upload the power of attorney",
+                    "is required for a signature that involves a third party: "
+                    "upload the power of attorney",
                 )
             ],
         ),

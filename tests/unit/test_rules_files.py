@@ -31,9 +31,7 @@ def test_paths_are_relative_to_the_root_or_absolute(tmp_path: Path) -> None:
 
 
 def test_a_missing_file(tmp_path: Path) -> None:
-    assert check("gone.png", tmp_path) == [
-        Problem("path", f"file not found: {tmp_path / 'gone.png'}")
-    ]
+    assert check("gone.png", tmp_path) == [Problem("path", "file not found: gone.png")]
 
 
 def test_a_file_over_2_mb(tmp_path: Path) -> None:
