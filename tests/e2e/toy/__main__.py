@@ -1,0 +1,43 @@
+"""Declare one toy file per entry of the ``toy:files`` stack config.
+
+Entry fields: ``path`` (default ``<key>.txt``), ``content``, ``format`` (text|upper),
+``prefix_from`` (the path is prefixed with another entry's format), ``content_from`` (the
+content ends with another entry's sha256), ``secret`` (the content is a secret), and the
+options ``protect``, ``retain_on_delete``, ``ignore_changes``, ``delete_before_replace``,
+``depends_on``. An entry may only refer to entries listed before it.
+"""
+
+import pulumi
+from toyfiles import File
+
+config = pulumi.Config()
+catalog: dict = config.get_object("files") or {}
+files: dict[str, File] = {}
+
+for key, spec in catalog.items():
+    path = spec.get("path", f"{key}.txt")
+    if "prefix_from" in spec:
+        path = pulumi.Output.concat(files[spec["prefix_from"]].format, "-", path)
+    content = spec.get("content", "")
+    if "content_from" in spec:
+        content = pulumi.Output.concat(content, " after ", files[spec["content_from"]].sha256)
+    if spec.get("secret"):
+        content = pulumi.Output.secret(content)
+    files[key] = File(
+        key,
+        path=path,
+        content=content,
+        format=spec.get("format"),
+        opts=pulumi.ResourceOptions(
+            protect=spec.get("protect"),
+            retain_on_delete=spec.get("retain_on_delete"),
+            ignore_changes=spec.get("ignore_changes"),
+            delete_before_replace=spec.get("delete_before_replace"),
+            depends_on=[files[dep] for dep in spec.get("depends_on", [])],
+        ),
+    )
+
+pulumi.export("paths", {key: file.full_path for key, file in files.items()})
+pulumi.export("hashes", {key: file.sha256 for key, file in files.items()})
+pulumi.export("tokens", {key: file.token for key, file in files.items()})
+pulumi.export("count", len(files))
