@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from urllib.parse import parse_qsl, quote, unquote
@@ -35,6 +36,8 @@ EMPTY_PAYLOAD_HASH = hashlib.sha256(b"").hexdigest()
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 DATE_HEADER = "X-Sdk-Date"
 CONTENT_HASH_HEADER = "X-Sdk-Content-Sha256"
+_DATE = DATE_HEADER.lower()
+_CONTENT_HASH = CONTENT_HASH_HEADER.lower()
 
 # Headers the transport owns (httpx sets them, proxies may rewrite them): Huawei's SDK never
 # has them in its header map when it signs, so neither do we.
@@ -52,13 +55,19 @@ _TRANSPORT_HEADERS = frozenset(
 )
 
 
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._~/-]*")
+
+
 def _encode(text: str) -> str:
     return quote(text, safe="~")
 
 
 def canonical_uri(raw_path: str) -> str:
     """Decode the path, encode each segment (RFC 3986 unreserved kept) and end it with `/`."""
-    path = "/".join(_encode(segment) for segment in unquote(raw_path).split("/"))
+    if _PLAIN_PATH.fullmatch(raw_path):  # the usual case, where decoding and encoding are no-ops
+        path = raw_path
+    else:
+        path = "/".join(_encode(segment) for segment in unquote(raw_path).split("/"))
     return path if path.endswith("/") else path + "/"
 
 
@@ -98,7 +107,7 @@ def signature(secret_key: str, text: str) -> str:
 def _payload_hash(headers: Mapping[str, str], body: bytes) -> str:
     if not body:
         return EMPTY_PAYLOAD_HASH
-    declared = headers.get(CONTENT_HASH_HEADER.lower())
+    declared = headers.get(_CONTENT_HASH)
     return declared or hashlib.sha256(body).hexdigest()
 
 
@@ -106,22 +115,29 @@ def sign_request(request: httpx.Request, access_key: str, secret_key: str, now: 
     """Sign `request` in place: set `X-Sdk-Date` (unless present), `X-Sdk-Content-Sha256` for
     bodies that are neither JSON nor BSON, rewrite the query into canonical order and set
     `Authorization`. The body must already be read (`request.read()`)."""
-    content_type = request.headers.get("Content-Type")
+    # One pass over the raw headers: httpx's per-name lookups are linear, and this runs on
+    # every call.
+    encoding = request.headers.encoding
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in request.headers.raw:
+        name = raw_name.decode(encoding).lower()
+        if name in _TRANSPORT_HEADERS:
+            continue
+        value = raw_value.decode(encoding)
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+
+    content_type = headers.get("content-type")
     if content_type and not content_type.startswith(("application/json", "application/bson")):
-        request.headers[CONTENT_HASH_HEADER] = UNSIGNED_PAYLOAD
-    if DATE_HEADER not in request.headers:
-        request.headers[DATE_HEADER] = now.strftime(DATE_FORMAT)
+        request.headers[CONTENT_HASH_HEADER] = headers[_CONTENT_HASH] = UNSIGNED_PAYLOAD
+    sdk_date = headers.get(_DATE)
+    if sdk_date is None:
+        sdk_date = request.headers[DATE_HEADER] = headers[_DATE] = now.strftime(DATE_FORMAT)
 
     raw_path, _, raw_query = request.url.raw_path.decode("ascii").partition("?")
-    query = canonical_query(parse_qsl(raw_query, keep_blank_values=True))
+    query = canonical_query(parse_qsl(raw_query, keep_blank_values=True)) if raw_query else ""
     if query != raw_query:
         request.url = request.url.copy_with(query=query.encode("ascii") or None)
 
-    headers = {
-        name: value
-        for name, value in ((k.lower(), v) for k, v in request.headers.items())
-        if name not in _TRANSPORT_HEADERS
-    }
     canonical, signed_headers = canonical_request(
         request.method,
         canonical_uri(raw_path),
@@ -129,7 +145,7 @@ def sign_request(request: httpx.Request, access_key: str, secret_key: str, now: 
         headers,
         _payload_hash(headers, request.content),
     )
-    sig = signature(secret_key, string_to_sign(request.headers[DATE_HEADER], canonical))
+    sig = signature(secret_key, string_to_sign(sdk_date, canonical))
     request.headers["Authorization"] = (
         f"{ALGORITHM} Access={access_key}, SignedHeaders={signed_headers}, Signature={sig}"
     )
