@@ -1,34 +1,16 @@
-"""The broken-catalog corpus: each file declares the problems it must produce.
-
-Every ``catalogs/broken/*.sms.yaml`` starts with a comment saying what is wrong and one
-``# expect: LINE: PATH: MESSAGE`` line per problem. Loading it must report exactly those
-problems (line, path and message) and produce no declaration at all.
-"""
+"""The broken-catalog corpus: loading each file must report exactly the problems it
+declares (line, path and message) and produce no declaration at all."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from providers.catalog import CatalogError, check_catalog, load_catalog
+from tests.program.corpus import CORPUS, expectations
 
 ROOT = Path(__file__).parents[2]
-BROKEN = Path(__file__).parent / "catalogs" / "broken"
-CORPUS = sorted(BROKEN.glob("*.sms.yaml"))
-EXPECT = re.compile(r"^# expect: (?P<line>\d+): (?P<path>[^:]+): (?P<message>.+)$")
-
-
-def expectations(path: Path) -> list[tuple[int, str, str]]:
-    found = []
-    for text in path.read_text(encoding="utf-8").splitlines():
-        if not text.startswith("#"):
-            break
-        match = EXPECT.match(text)
-        if match:
-            found.append((int(match["line"]), match["path"], match["message"]))
-    return found
 
 
 def test_the_corpus_has_at_least_30_catalogs_each_with_expectations() -> None:
