@@ -383,7 +383,13 @@ class _Source:
     # -- parsing
 
     def parse(self, text: str) -> Any:
-        loader = _Loader(text)
+        try:
+            loader = _Loader(text)
+        except yaml.reader.ReaderError as exc:
+            line = text[: exc.position].count("\n") + 1
+            message = f"character {exc.character:#x} is not allowed in YAML"
+            self.problems.append(CatalogProblem(self.display, line, "yaml", message))
+            return None
         try:
             node = loader.get_single_node()
             return None if node is None else self._build(loader, node, (), set())
@@ -401,9 +407,13 @@ class _Source:
     def _build(self, loader: _Loader, node: yaml.Node, path: _Path, stack: set[int]) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
         if id(node) in stack:
-            raise yaml.constructor.ConstructorError(
-                None, None, "an alias refers to its own parent", node.start_mark
+            # report where the alias is used, not where its anchor is
+            self.problems.append(
+                CatalogProblem(
+                    self.display, self.line(path), "yaml", "an alias refers to its own parent"
+                )
             )
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(loader, node, path, stack | {id(node)})
         if isinstance(node, yaml.SequenceNode):
