@@ -676,7 +676,7 @@ def _send_country(inputs: Mapping[str, Any]) -> list[Problem]:
     seen = set()
     for i, country in enumerate(countries):
         number = _as_int(country)
-        if number is None or number < 0:
+        if number is None or number < 1:
             problems.append(Problem(f"{prop}[{i}]", f"must be a country id, got {country!r}"))
         elif number in seen:
             problems.append(Problem(f"{prop}[{i}]", f"country {number} is listed twice"))

@@ -174,6 +174,7 @@ def test_universal_templates() -> None:
         ),
         ({"send_country": []}, [Problem("send_country", "must be a list of 1–3 country ids")]),
         ({"send_country": [1, 2, 3, 4]}, [Problem("send_country", "has 4 countries; 3 at most")]),
+        ({"send_country": [0]}, [Problem("send_country[0]", "must be a country id, got 0")]),
         (
             {"send_country": [65, "SG"]},
             [Problem("send_country[1]", "must be a country id, got 'SG'")],
