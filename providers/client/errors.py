@@ -96,8 +96,9 @@ class ApiError(_RequestFailure):
     """The service answered with an HTTP error.
 
     Attributes: `status` (HTTP status), `error_code` (e.g. `MSGSMS.0006`, `APIG.0301`,
-    `E000102`), `error_msg`, `request_id` (quote it to Huawei support), `hint` (what to do
-    next, for known codes), `retry_after` (seconds, when the service said so).
+    `E000102`), `error_msg`, `error_detail` (MSGSMS's precise reason, when given),
+    `request_id` (quote it to Huawei support), `hint` (what to do next, for known codes),
+    `retry_after` (seconds, when the service said so).
     """
 
     def __init__(
@@ -106,6 +107,7 @@ class ApiError(_RequestFailure):
         status: int,
         error_code: str,
         error_msg: str,
+        error_detail: str | None = None,
         request_id: str | None,
         method: str,
         path: str,
@@ -115,6 +117,7 @@ class ApiError(_RequestFailure):
         self.status = status
         self.error_code = error_code
         self.error_msg = error_msg
+        self.error_detail = error_detail
         self.request_id = request_id
         self.retry_after = retry_after
         self.hint = hint_for(error_code, status)
@@ -122,6 +125,8 @@ class ApiError(_RequestFailure):
 
     def __str__(self) -> str:
         text = f"{self._where()}: HTTP {self.status} {self.error_code}: {self.error_msg}"
+        if self.error_detail:
+            text += f" ({self.error_detail})"
         if self.request_id:
             text += f" (request id {self.request_id})"
         if self.hint:
@@ -247,10 +252,10 @@ def _error_class(status: int, code: str) -> type[ApiError]:
     return ApiError
 
 
-def _find_error_fields(body: Any) -> tuple[str, str] | None:
-    """`(code, message)` from a JSON error body, in the same order of preference as Huawei's
-    SDK: error_code/error_msg, errorCode/errorMsg, code/message (IAM nests it under "error"),
-    code/description (SMSApi)."""
+def _find_error_fields(body: Any) -> tuple[str, str, str | None] | None:
+    """`(code, message, detail)` from a JSON error body, in the same order of preference as
+    Huawei's SDK: error_code/error_msg, errorCode/errorMsg, code/message (IAM nests it under
+    "error"), code/description (SMSApi)."""
     if not isinstance(body, dict):
         return None
     for code_key, msg_key in (
@@ -260,7 +265,12 @@ def _find_error_fields(body: Any) -> tuple[str, str] | None:
         ("code", "description"),
     ):
         if code_key in body or msg_key in body:
-            return str(body.get(code_key, "")), str(body.get(msg_key, ""))
+            detail = body.get("error_detail")
+            return (
+                str(body.get(code_key, "")),
+                str(body.get(msg_key, "")),
+                str(detail) if detail else None,
+            )
     for value in body.values():
         found = _find_error_fields(value)
         if found:
@@ -293,9 +303,9 @@ def api_error_from_response(response: httpx.Response, *, path: str, attempts: in
     fields = _find_error_fields(body)
     if fields is None:
         text = response.text.strip()
-        code, message = str(status), text[:500] or response.reason_phrase
+        code, message, detail = str(status), text[:500] or response.reason_phrase, None
     else:
-        code, message = fields
+        code, message, detail = fields
     request_id = response.headers.get("X-Request-Id")
     if not request_id and isinstance(body, dict):
         request_id = body.get("request_id")
@@ -303,6 +313,7 @@ def api_error_from_response(response: httpx.Response, *, path: str, attempts: in
         status=status,
         error_code=code or str(status),
         error_msg=message,
+        error_detail=detail,
         request_id=request_id,
         method=response.request.method,
         path=path,

@@ -70,15 +70,20 @@ def test_request_id_comes_from_the_header_else_the_body() -> None:
     assert in_body.request_id == "r2"
 
 
-def test_message_shows_code_text_request_id_and_a_hint_for_known_codes() -> None:
+def test_message_shows_code_text_detail_request_id_and_a_hint_for_known_codes() -> None:
     error = translate(
         400,
-        json={"error_code": "MSGSMS.0010", "error_msg": "Template not allow to update"},
+        json={
+            "error_code": "MSGSMS.0010",
+            "error_msg": "Template not allow to update",
+            "error_detail": "template t1 is Adopted",
+        },
         headers={"X-Request-Id": "req-42"},
     )
     text = str(error)
     assert text.startswith("GET /v2/p/msgsms/apps/x: HTTP 400 MSGSMS.0010")
-    assert "Template not allow to update" in text
+    assert "Template not allow to update (template t1 is Adopted)" in text
+    assert error.error_detail == "template t1 is Adopted"
     assert "(request id req-42)" in text
     assert "Hint: only a rejected template can be changed" in text
 
