@@ -6,7 +6,7 @@ PY      := $(BIN)/python
 STAMP   := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 PYTEST_ARGS ?=
 
-.PHONY: venv test lint fmt clean
+.PHONY: venv test lint fmt clean up preview destroy refresh emulator
 
 venv: $(STAMP)
 
@@ -15,6 +15,27 @@ $(STAMP): requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $@
+
+STACK ?= dev
+
+# The main job: pinned venv, Pulumi CLI, the emulator (dev stack), local state, `pulumi up`.
+up: venv
+	$(PY) tools/stack.py up --stack $(STACK)
+
+preview: venv
+	$(PY) tools/stack.py preview --stack $(STACK)
+
+destroy: venv
+	$(PY) tools/stack.py destroy --stack $(STACK)
+
+refresh: venv
+	$(PY) tools/stack.py refresh --stack $(STACK)
+
+# The emulator in the foreground, on the dev stack's fixed ports, state in .emulator/; the
+# start-up line is kept in .emulator/startup.json so that `make up` can reuse this emulator.
+emulator: venv
+	@mkdir -p .emulator
+	$(PY) -m emulator serve --host 127.0.0.1 --port 8790 --data-dir .emulator | tee .emulator/startup.json
 
 # Every test tier. pytest exits 5 when it collects nothing; that is not a failure of the suite.
 test: venv
