@@ -106,17 +106,33 @@ def ensure_emulator(
     log = data_dir / "emulator.log"
     with startup.open("w") as out, log.open("a") as err:
         process = subprocess.Popen(
-            [python, "-m", "emulator", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--data-dir", str(data_dir)],
-            cwd=ROOT, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True,
+            [
+                python,
+                "-m",
+                "emulator",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(data_dir),
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         text = startup.read_text()
         if text.endswith("\n"):
             info = json.loads(text.splitlines()[0])
-            print(f"Emulator started at {info['url']} (pid {process.pid}, log {log}).",
-                  file=sys.stderr)
+            print(
+                f"Emulator started at {info['url']} (pid {process.pid}, log {log}).",
+                file=sys.stderr,
+            )
             return info
         if process.poll() is not None:
             break
@@ -126,14 +142,16 @@ def ensure_emulator(
     raise StackError(f"the emulator did not start; the end of {log}:\n{tail}")
 
 
-def stack_environment(stack: str, emulator: EmulatorInfo | None,
-                      base: Mapping[str, str]) -> dict[str, str]:
+def stack_environment(
+    stack: str, emulator: EmulatorInfo | None, base: Mapping[str, str]
+) -> dict[str, str]:
     """The environment for the Pulumi CLI: backend, passphrase and (dev) credentials."""
     env = dict(base)
     env.setdefault("PULUMI_BACKEND_URL", BACKEND_DIR.as_uri())
     env.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")
-    if stack == "dev" and not ({"PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"}
-                               & env.keys()):
+    if stack == "dev" and not (
+        {"PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"} & env.keys()
+    ):
         env["PULUMI_CONFIG_PASSPHRASE"] = DEV_PASSPHRASE
     if emulator is not None:
         env["HUAWEICLOUD_SDK_AK"] = emulator["access_key"]
@@ -141,8 +159,9 @@ def stack_environment(stack: str, emulator: EmulatorInfo | None,
     return env
 
 
-def run(action: str, stack: str, extra: Sequence[str] = (),
-        environ: Mapping[str, str] = os.environ) -> int:
+def run(
+    action: str, stack: str, extra: Sequence[str] = (), environ: Mapping[str, str] = os.environ
+) -> int:
     """Select or create ``stack`` and run ``pulumi <action>`` on it; returns the exit code."""
     pulumi = find_pulumi()
     emulator = ensure_emulator() if stack == "dev" else None
@@ -151,14 +170,22 @@ def run(action: str, stack: str, extra: Sequence[str] = (),
     if env["PULUMI_BACKEND_URL"].startswith("file:"):
         print(f"State backend: {env['PULUMI_BACKEND_URL']}", file=sys.stderr)
     select = subprocess.run(
-        [pulumi, "stack", "select", "--create", stack, "--non-interactive"], cwd=ROOT, env=env,
+        [pulumi, "stack", "select", "--create", stack, "--non-interactive"],
+        cwd=ROOT,
+        env=env,
     )
     if select.returncode != 0:
         return select.returncode
-    args = {"up": ["up", "--yes"], "preview": ["preview"], "destroy": ["destroy", "--yes"],
-            "refresh": ["refresh", "--yes"]}[action]
+    args = {
+        "up": ["up", "--yes"],
+        "preview": ["preview"],
+        "destroy": ["destroy", "--yes"],
+        "refresh": ["refresh", "--yes"],
+    }[action]
     return subprocess.run(
-        [pulumi, *args, "--stack", stack, "--non-interactive", *extra], cwd=ROOT, env=env,
+        [pulumi, *args, "--stack", stack, "--non-interactive", *extra],
+        cwd=ROOT,
+        env=env,
     ).returncode
 
 
@@ -166,8 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tools/stack.py", description=__doc__.split("\n")[0])
     parser.add_argument("action", choices=["up", "preview", "destroy", "refresh"])
     parser.add_argument("--stack", default=os.environ.get("STACK", "dev"))
-    parser.add_argument("extra", nargs=argparse.REMAINDER,
-                        help="further arguments for the pulumi command, after --")
+    parser.add_argument(
+        "extra", nargs=argparse.REMAINDER, help="further arguments for the pulumi command, after --"
+    )
     ns = parser.parse_args(argv)
     extra = [a for a in ns.extra if a != "--"]
     try:
