@@ -506,11 +506,12 @@ class Deployment:
                 raise StepError(f"{new.urn}: provider did not return an ID from Create")
             new.id, new.outputs = result.id, annotate_secrets(result.outputs, new.inputs)
         registered = self._respond(new)
-        if old is not None and replacing and pending_delete:
+        if old is not None and old.pending_replacement:
+            # Its delete already happened: the replacement completes it.
+            self._mark_done(old)
+        elif old is not None and replacing and pending_delete:
             old.delete = True
         self._news.append(new)
-        if old is not None and old.pending_replacement:
-            self._mark_done(old)
         self._persist()
         return registered
 

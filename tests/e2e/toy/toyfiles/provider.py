@@ -2,7 +2,9 @@
 
 Everything the provider keeps lives under ``<dir>/.toy/``: ``calls.jsonl`` records every call
 with what the engine sent (so tests can check what each call received), ``<path>.json`` holds
-each file's metadata, and an empty file ``fail-<call>-<key>`` makes that call fail.
+each file's metadata, and an empty file ``fail-<call>-<key>`` makes that call fail. With the
+``toy:ping`` config set to a URL, every create, update and delete also GETs that URL, so an
+API request log can count them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import hashlib
 import json
 import secrets
 import threading
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +58,7 @@ class FileProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         # Attributes set here stay out of the pickled provider stored in state.
         self.root = Path(req.config.require("dir"))
+        self.ping_url = req.config.get("ping")
         (self.root / ".toy").mkdir(parents=True, exist_ok=True)
         self._log("configure", None, token=req.config.get("token"))
 
@@ -68,9 +73,15 @@ class FileProvider(ResourceProvider):
         with _log_lock, (self._meta_dir / "calls.jsonl").open("a", encoding="utf-8") as log:
             log.write(json.dumps(entry, sort_keys=True) + "\n")
 
-    def _fail_if_asked(self, call: str, key: str) -> None:
+    def _before_change(self, call: str, key: str) -> None:
+        """Fail when a test asked for it, and announce the change to ``toy:ping``."""
         if (self._meta_dir / f"fail-{call}-{key}").exists():
             raise RuntimeError(f"injected failure: {call} {key}")
+        if self.ping_url:
+            try:
+                urllib.request.urlopen(self.ping_url, timeout=30).close()
+            except urllib.error.HTTPError:
+                pass  # any answer will do: the request is what counts
 
     def _write(self, inputs: dict[str, Any], token: str, version: int, *, exclusive: bool) -> dict:
         path = self.root / inputs["path"]
@@ -117,13 +128,13 @@ class FileProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         self._log("create", props["key"], props=props)
-        self._fail_if_asked("create", props["key"])
+        self._before_change("create", props["key"])
         outs = self._write(props, secrets.token_hex(8), 1, exclusive=True)
         return CreateResult(props["path"], outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         self._log("update", news["key"], id=id_, olds=olds, news=news)
-        self._fail_if_asked("update", news["key"])
+        self._before_change("update", news["key"])
         version = int(olds["version"]) + 1
         return UpdateResult(self._write(news, olds["token"], version, exclusive=False))
 
@@ -140,6 +151,6 @@ class FileProvider(ResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         self._log("delete", props["key"], id=id_, props=props)
-        self._fail_if_asked("delete", props["key"])
+        self._before_change("delete", props["key"])
         (self.root / id_).unlink(missing_ok=True)
         (self._meta_dir / f"{id_}.json").unlink(missing_ok=True)

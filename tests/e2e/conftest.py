@@ -1,0 +1,108 @@
+"""The toy project under the offline engine and, when the CLI is installed, under the real CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.engine import Engine
+from tests.engine.automation import CliStack, cli_missing_reason
+from tests.engine.properties import plain
+
+TOY = Path(__file__).with_name("toy")
+FILE_TYPE = "pulumi-python:dynamic/toy:File"
+
+
+@dataclass
+class Toy:
+    """A stack of the toy project, its files directory and the provider's call log."""
+
+    stack: Engine | CliStack
+    files: Path
+
+    @property
+    def meta(self) -> Path:
+        return self.files / ".toy"
+
+    def declare(self, **entries: dict[str, Any]) -> None:
+        """Set the ``toy:files`` catalog the next pass runs with."""
+        self.stack.set_config("toy:files", entries)
+
+    def calls(self, key: str | None = None) -> list[dict[str, Any]]:
+        """Provider calls since the last :meth:`forget_calls` (all keys, or one)."""
+        log = self.meta / "calls.jsonl"
+        if not log.exists():
+            return []
+        entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+        return [e for e in entries if key is None or e.get("key") == key]
+
+    def call_names(self, key: str) -> list[str]:
+        return [e["call"] for e in self.calls(key)]
+
+    def forget_calls(self) -> None:
+        (self.meta / "calls.jsonl").unlink(missing_ok=True)
+
+    def fail(self, call: str, key: str) -> None:
+        """Make the provider's ``call`` fail for ``key`` until :meth:`heal`."""
+        self.meta.mkdir(parents=True, exist_ok=True)
+        (self.meta / f"fail-{call}-{key}").touch()
+
+    def heal(self, call: str, key: str) -> None:
+        (self.meta / f"fail-{call}-{key}").unlink()
+
+    def listing(self) -> list[str]:
+        """The managed files present in the directory."""
+        if not self.files.exists():
+            return []
+        return sorted(p.name for p in self.files.iterdir() if p.is_file())
+
+    def text(self, name: str) -> str:
+        return (self.files / name).read_text(encoding="utf-8")
+
+
+def _copy_toy(tmp_path: Path) -> Path:
+    project = tmp_path / "toy"
+    shutil.copytree(TOY, project, ignore=shutil.ignore_patterns("__pycache__"))
+    return project
+
+
+@pytest.fixture(params=["offline", "cli"])
+def toy(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Toy]:
+    """The toy stack ``test`` with token ``s3cret``, under each driver."""
+    if request.param == "cli" and (reason := cli_missing_reason()):
+        pytest.skip(reason)
+    driver = Engine if request.param == "offline" else CliStack
+    files = tmp_path / "files"
+    stack = driver(
+        _copy_toy(tmp_path),
+        "test",
+        state_dir=tmp_path / "state",
+        config={"toy:dir": str(files)},
+        secrets={"toy:token": "s3cret"},
+    )
+    yield Toy(stack, files)
+
+
+@pytest.fixture
+def offline_toy(tmp_path: Path) -> Toy:
+    """The toy stack under the offline engine only (for what only it can show)."""
+    files = tmp_path / "files"
+    engine = Engine(
+        _copy_toy(tmp_path),
+        "test",
+        state_dir=tmp_path / "state",
+        config={"toy:dir": str(files)},
+        secrets={"toy:token": "s3cret"},
+    )
+    return Toy(engine, files)
+
+
+def as_logged(props: dict[str, Any]) -> dict[str, Any]:
+    """Checkpoint values as the toy provider logs what it received: plain, no ``__provider``."""
+    return {k: v for k, v in plain(props).items() if k != "__provider"}
