@@ -1,12 +1,12 @@
-"""A failed step leaves the checkpoint as the engine leaves it, and the next up completes the work."""
+"""A failed step leaves the checkpoint as the engine leaves it; the next up completes the work."""
 
 from __future__ import annotations
+
+import pytest
 
 from tests.e2e.conftest import FILE_TYPE, Toy
 from tests.engine import PassFailed
 from tests.engine.properties import plain
-
-import pytest
 
 
 def test_failed_update_keeps_completed_steps_and_old_state_for_the_rest(toy: Toy) -> None:
