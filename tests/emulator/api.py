@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import json
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -47,6 +49,8 @@ class RawApi:
         self.project_id = emu.region(region)["project_id"]
         self.base = emu.region(region)["msgsms_url"]
         self.http = httpx.Client(timeout=30.0)
+        #: Seconds the emulator's clock is ahead; signatures are dated by that clock.
+        self.clock_offset = 0.0
 
     def close(self) -> None:
         self.http.close()
@@ -83,7 +87,11 @@ class RawApi:
             host=self.base.split("://", 1)[1],
             resource_path=path,
             query_params=query,
-            header_params={**all_headers, "X-Project-Id": project_id or self.project_id}
+            header_params={
+                **all_headers,
+                "X-Project-Id": project_id or self.project_id,
+                "X-Sdk-Date": self._sdk_date(),
+            }
             if sign
             else all_headers,
             body=body,
@@ -99,6 +107,10 @@ class RawApi:
             content=request.body or b"",
             headers=dict(request.header_params),
         )
+
+    def _sdk_date(self) -> str:
+        moment = datetime.fromtimestamp(time.time() + self.clock_offset, UTC)
+        return moment.strftime("%Y%m%dT%H%M%SZ")
 
     # ---- shortcuts that must succeed ----------------------------------------------------------
 
