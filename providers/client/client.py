@@ -37,6 +37,7 @@ from .models import (
     IamToken,
     Page,
     ProjectList,
+    Query,
     Request,
     Scope,
     SendResult,
@@ -69,6 +70,7 @@ USER_AGENT = f"msgsms-iac python-httpx/{httpx.__version__}"
 SendScheme = Literal["aksk", "wsse"]
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 _JSON = {"Content-Type": "application/json"}
 _SEND_SUCCESS = "000000"
@@ -201,9 +203,12 @@ class SmsClient:
             policy.sleep(delay)
 
     @staticmethod
-    def _parse(model: type[M], response: httpx.Response) -> M:
+    def _parse(model: type[M] | TypeAdapter[T], response: httpx.Response) -> M | T:
+        validate = (
+            model.validate_json if isinstance(model, TypeAdapter) else model.model_validate_json
+        )
         try:
-            return model.model_validate_json(response.content)
+            return validate(response.content)
         except ValidationError as exc:
             raise InvalidResponseError(
                 str(exc).splitlines()[0] if response.content else "empty body",
@@ -343,37 +348,47 @@ class SmsClient:
             )
         return projects[0].id
 
+    def _call(
+        self,
+        model: type[M],
+        method: str,
+        path: str,
+        region: str | None,
+        query: Query | Sequence[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> M:
+        """A management call whose answer is `model`."""
+        pairs = query.pairs() if isinstance(query, Query) else query or ()
+        response = self._management(method, path, region, query=pairs, **kwargs)
+        return self._parse(model, response)
+
     # ---------------------------------------------------------------- apps
 
     def create_app(
         self, body: AppAddRequest, *, region: str | None = None, retry_safe: bool = False
     ) -> AppCreated:
         """CreateApp. The API has no delete: look up by name before retrying a lost create."""
-        response = self._management("POST", "/apps", region, body=body, retry_safe=retry_safe)
-        return self._parse(AppCreated, response)
+        return self._call(AppCreated, "POST", "/apps", region, body=body, retry_safe=retry_safe)
 
     def list_app_details(
         self, query: AppQuery | None = None, *, region: str | None = None
     ) -> Page[App]:
         """ListAppDetails: one page (see `paginate`)."""
-        pairs = query.pairs() if query else ()
-        return self._parse(Page[App], self._management("GET", "/apps", region, query=pairs))
+        return self._call(Page[App], "GET", "/apps", region, query)
 
     def show_app(self, app_id: str, *, region: str | None = None) -> App:
         """ShowApp by the app's `id`."""
-        return self._parse(App, self._management("GET", f"/apps/{_segment(app_id)}", region))
+        return self._call(App, "GET", f"/apps/{_segment(app_id)}", region)
 
     def show_app_count(self, scope: Scope, *, region: str | None = None) -> AppCount:
         """ShowAppCount: quota and usage of `cn` or `intl` apps."""
-        response = self._management("GET", "/apps-count", region, query=[("region", scope)])
-        return self._parse(AppCount, response)
+        return self._call(AppCount, "GET", "/apps-count", region, [("region", scope)])
 
     def update_app(
         self, app_id: str, body: AppUpdateRequest, *, region: str | None = None
     ) -> AppUpdated:
         """UpdateApp: name, uplink URL, enterprise project."""
-        response = self._management("PUT", f"/apps/{_segment(app_id)}", region, body=body)
-        return self._parse(AppUpdated, response)
+        return self._call(AppUpdated, "PUT", f"/apps/{_segment(app_id)}", region, body=body)
 
     # ---------------------------------------------------------------- signature files
 
@@ -388,20 +403,19 @@ class SmsClient:
     ) -> SignatureFileUploaded:
         """UploadSignatureFile (multipart field `file`); returns the new `file_id`."""
         content_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
-        response = self._management(
+        return self._call(
+            SignatureFileUploaded,
             "POST",
             "/upload-files",
             region,
-            query=[("file_desc", file_desc)] if file_desc else (),
+            [("file_desc", file_desc)] if file_desc else None,
             files={"file": (file_name, content, content_type)},
             retry_safe=retry_safe,
         )
-        return self._parse(SignatureFileUploaded, response)
 
     def show_signature_file(self, file_id: str, *, region: str | None = None) -> SignatureFile:
         """ShowSignatureFile."""
-        response = self._management("GET", "/upload-files", region, query=[("file_id", file_id)])
-        return self._parse(SignatureFile, response)
+        return self._call(SignatureFile, "GET", "/upload-files", region, [("file_id", file_id)])
 
     # ---------------------------------------------------------------- signatures
 
@@ -409,28 +423,26 @@ class SmsClient:
         self, body: SignatureRequest, *, region: str | None = None, retry_safe: bool = False
     ) -> SignatureCreated:
         """CreateSignature; the signature goes to review."""
-        response = self._management("POST", "/signatures", region, body=body, retry_safe=retry_safe)
-        return self._parse(SignatureCreated, response)
+        return self._call(
+            SignatureCreated, "POST", "/signatures", region, body=body, retry_safe=retry_safe
+        )
 
     def list_signature_details(
         self, query: SignatureQuery | None = None, *, region: str | None = None
     ) -> Page[Signature]:
         """ListSignatureDetails: one page (see `paginate`)."""
-        pairs = query.pairs() if query else ()
-        response = self._management("GET", "/signatures", region, query=pairs)
-        return self._parse(Page[Signature], response)
+        return self._call(Page[Signature], "GET", "/signatures", region, query)
 
     def show_signature(self, signature_id: str, *, region: str | None = None) -> Signature:
         """ShowSignature by the signature's `id`."""
-        response = self._management("GET", f"/signatures/{_segment(signature_id)}", region)
-        return self._parse(Signature, response)
+        return self._call(Signature, "GET", f"/signatures/{_segment(signature_id)}", region)
 
     def update_signature(
         self, signature_id: str, body: SignatureRequest, *, region: str | None = None
     ) -> SignatureCreated:
         """UpdateSignature: only while rejected; resubmits for review."""
         path = f"/signatures/{_segment(signature_id)}"
-        return self._parse(SignatureCreated, self._management("PUT", path, region, body=body))
+        return self._call(SignatureCreated, "PUT", path, region, body=body)
 
     def delete_signature(self, signature_id: str, *, region: str | None = None) -> None:
         """DeleteSignature."""
@@ -446,28 +458,26 @@ class SmsClient:
         self, body: TemplateRequest, *, region: str | None = None, retry_safe: bool = False
     ) -> TemplateCreated:
         """CreateTemplate; with `flow_status` Reviewing (or unset) it goes to review."""
-        response = self._management("POST", "/templates", region, body=body, retry_safe=retry_safe)
-        return self._parse(TemplateCreated, response)
+        return self._call(
+            TemplateCreated, "POST", "/templates", region, body=body, retry_safe=retry_safe
+        )
 
     def list_template_details(
         self, query: TemplateQuery | None = None, *, region: str | None = None
     ) -> Page[Template]:
         """ListTemplateDetails: one page (see `paginate`)."""
-        pairs = query.pairs() if query else ()
-        response = self._management("GET", "/templates", region, query=pairs)
-        return self._parse(Page[Template], response)
+        return self._call(Page[Template], "GET", "/templates", region, query)
 
     def show_template(self, template_id: str, *, region: str | None = None) -> Template:
         """ShowTemplate by the template's `id` (not its `template_id`)."""
-        response = self._management("GET", f"/templates/{_segment(template_id)}", region)
-        return self._parse(Template, response)
+        return self._call(Template, "GET", f"/templates/{_segment(template_id)}", region)
 
     def update_template(
         self, template_id: str, body: TemplateRequest, *, region: str | None = None
     ) -> TemplateCreated:
         """UpdateTemplate: only while rejected; resubmits for review."""
         path = f"/templates/{_segment(template_id)}"
-        return self._parse(TemplateCreated, self._management("PUT", path, region, body=body))
+        return self._call(TemplateCreated, "PUT", path, region, body=body)
 
     def delete_template(self, template_id: str, *, region: str | None = None) -> None:
         """DeleteTemplate (refused while the template is under review)."""
@@ -478,33 +488,24 @@ class SmsClient:
     ) -> TemplateBatchDeleted:
         """DeleteTemplates: up to 50 ids; failures are listed per id, not raised."""
         body = TemplateBatchDeleteRequest(ids=list(ids))
-        response = self._management(
-            "POST", "/templates/batch-delete", region, body=body, retry_safe=retry_safe
+        path = "/templates/batch-delete"
+        return self._call(
+            TemplateBatchDeleted, "POST", path, region, body=body, retry_safe=retry_safe
         )
-        return self._parse(TemplateBatchDeleted, response)
 
     def list_template_varilable_details(
         self, template_id: str, *, region: str | None = None
     ) -> Page[TemplateVariable]:
         """ListTemplateVarilableDetails (the API's own spelling): the template's variables."""
         path = f"/templates/{_segment(template_id)}/varilable"
-        return self._parse(Page[TemplateVariable], self._management("GET", path, region))
+        return self._call(Page[TemplateVariable], "GET", path, region)
 
     def list_send_country_details(
         self, query: CountryQuery | None = None, *, region: str | None = None
     ) -> list[Country]:
         """ListSendCountryDetails: countries an international template may target."""
         pairs = query.pairs() if query else ()
-        response = self._management("GET", "/country", region, query=pairs)
-        try:
-            return _countries.validate_json(response.content)
-        except ValidationError as exc:
-            raise InvalidResponseError(
-                str(exc).splitlines()[0],
-                method="GET",
-                path=response.request.url.path,
-                status=response.status_code,
-            ) from None
+        return self._parse(_countries, self._management("GET", "/country", region, query=pairs))
 
     # ---------------------------------------------------------------- send (SMSApi)
 
