@@ -55,6 +55,12 @@ class RawApi:
     def close(self) -> None:
         self.http.close()
 
+    def __enter__(self) -> RawApi:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def path(self, suffix: str, project_id: str | None = None) -> str:
         return f"/v2/{project_id or self.project_id}/msgsms{suffix}"
 
