@@ -72,7 +72,7 @@ def _copy_toy(tmp_path: Path) -> Path:
     return project
 
 
-@pytest.fixture(params=["offline", "cli"])
+@pytest.fixture(params=["offline", pytest.param("cli", marks=pytest.mark.cli)])
 def toy(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Toy]:
     """The toy stack ``test`` with token ``s3cret``, under each driver."""
     if request.param == "cli" and (reason := cli_missing_reason()):

@@ -350,3 +350,26 @@ def test_check_failures_stop_the_pass_and_name_the_property(toy: Toy) -> None:
         toy.stack.up()
     assert toy.stack.checkpoint().names(type_=FILE_TYPE) == []
     assert toy.listing() == []
+
+
+def test_replace_on_changes_applies_only_when_the_engine_diffs_the_inputs(toy: Toy) -> None:
+    def entry(content: str, **extra: object) -> dict:
+        return {"content": content, "replace_on_changes": ["content"], **extra}
+
+    dbr = {"engine_diff": True, "delete_before_replace": True}
+    toy.declare(told=entry("v1"), unknown=entry("v1", **dbr), plain={"content": "v1", **dbr})
+    toy.stack.up()
+    toy.declare(told=entry("v1"), unknown=entry("v1", **dbr), plain={"content": "v1", **dbr})
+
+    unchanged = toy.stack.up()
+
+    assert unchanged.ops("unknown") == ["same"]  # equal inputs, __provider included
+    toy.declare(told=entry("v2"), unknown=entry("v2", **dbr), plain={"content": "v2", **dbr})
+
+    changed = toy.stack.up()
+
+    # The provider said "changes" without naming them: replace_on_changes is not applied.
+    assert changed.ops("told") == ["update"]
+    assert changed.ops("unknown") == ["delete-replaced", "replace", "create-replacement"]
+    assert changed.ops("plain") == ["update"]  # engine diff, but content does not replace
+    assert toy.text("unknown.txt") == "v2"

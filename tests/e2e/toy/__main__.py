@@ -2,8 +2,9 @@
 
 Entry fields: ``path`` (default ``<key>.txt``), ``content``, ``format`` (text|upper),
 ``prefix_from`` (the path is prefixed with another entry's format), ``content_from`` (the
-content ends with another entry's sha256), ``secret`` (the content is a secret), and the
-options ``protect``, ``retain_on_delete``, ``ignore_changes``, ``delete_before_replace``,
+content ends with another entry's sha256), ``secret`` (the content is a secret),
+``engine_diff`` (the engine diffs the inputs), and the options ``protect``,
+``retain_on_delete``, ``ignore_changes``, ``replace_on_changes``, ``delete_before_replace``,
 ``depends_on``. An entry may only refer to entries listed before it.
 """
 
@@ -28,10 +29,12 @@ for key, spec in catalog.items():
         path=path,
         content=content,
         format=spec.get("format"),
+        engine_diff=spec.get("engine_diff"),
         opts=pulumi.ResourceOptions(
             protect=spec.get("protect"),
             retain_on_delete=spec.get("retain_on_delete"),
             ignore_changes=spec.get("ignore_changes"),
+            replace_on_changes=spec.get("replace_on_changes"),
             delete_before_replace=spec.get("delete_before_replace"),
             depends_on=[files[dep] for dep in spec.get("depends_on", [])],
         ),

@@ -11,7 +11,11 @@ __all__ = ["File", "FileProvider"]
 
 
 class File(Resource, module="toy", name="File"):
-    """A text file. ``path`` and ``format`` force a replacement, ``content`` updates in place."""
+    """A text file. ``path`` and ``format`` force a replacement, ``content`` updates in place.
+
+    With ``engine_diff`` the provider's diff answers "don't know" and the engine diffs the
+    inputs itself (where ``replace_on_changes`` applies).
+    """
 
     key: pulumi.Output[str]
     path: pulumi.Output[str]
@@ -29,6 +33,7 @@ class File(Resource, module="toy", name="File"):
         path: pulumi.Input[str],
         content: pulumi.Input[str],
         format: pulumi.Input[str] | None = None,
+        engine_diff: bool | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props: dict[str, Any] = {
@@ -36,6 +41,7 @@ class File(Resource, module="toy", name="File"):
             "path": path,
             "content": content,
             "format": format,
+            "engine_diff": engine_diff,
             # Output-only attributes exist on the object only when seeded here.
             "full_path": None,
             "sha256": None,

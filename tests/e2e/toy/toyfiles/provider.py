@@ -4,7 +4,8 @@ Everything the provider keeps lives under ``<dir>/.toy/``: ``calls.jsonl`` recor
 with what the engine sent (so tests can check what each call received), ``<path>.json`` holds
 each file's metadata, and an empty file ``fail-<call>-<key>`` makes that call fail. With the
 ``toy:ping`` config set to a URL, every create, update and delete also GETs that URL, so an
-API request log can count them.
+API request log can count them. ``configure`` logs where and how the process runs (its working
+directory, ``PULUMI_PROJECT`` and the ``TOY_PROBE`` environment variable).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import secrets
 import threading
 import urllib.error
@@ -34,13 +36,17 @@ from pulumi.output import Unknown
 __all__ = ["FORMATS", "FileProvider", "stored_text"]
 
 FORMATS = ("text", "upper")
-_INPUTS = ("key", "path", "content", "format")
+_INPUTS = ("key", "path", "content", "format", "engine_diff")
 _log_lock = threading.Lock()
 
 
 def stored_text(content: str, format_: str) -> str:
     """The bytes on disk for ``content`` in ``format_``."""
     return content.upper() if format_ == "upper" else content
+
+
+def _inputs_of(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: props[k] for k in _INPUTS if k in props}
 
 
 def _loggable(value: Any) -> Any:
@@ -61,7 +67,14 @@ class FileProvider(ResourceProvider):
         self.root = Path(req.config.require("dir"))
         self.ping_url = req.config.get("ping")
         (self.root / ".toy").mkdir(parents=True, exist_ok=True)
-        self._log("configure", None, token=req.config.get("token"))
+        self._log(
+            "configure",
+            None,
+            token=req.config.get("token"),
+            cwd=os.getcwd(),
+            project=os.environ.get("PULUMI_PROJECT"),
+            probe=os.environ.get("TOY_PROBE"),
+        )
 
     # -- helpers --
 
@@ -89,13 +102,13 @@ class FileProvider(ResourceProvider):
         # Exclusive creation catches a wrong step order: creating before the old file is gone.
         with path.open("x" if exclusive else "w", encoding="utf-8") as handle:
             handle.write(text)
-        meta = {**{k: inputs[k] for k in _INPUTS}, "token": token, "version": version}
+        meta = {**_inputs_of(inputs), "token": token, "version": version}
         (self._meta_dir / f"{inputs['path']}.json").write_text(json.dumps(meta), encoding="utf-8")
         return self._outputs(meta, text)
 
     def _outputs(self, meta: dict[str, Any], text: str) -> dict[str, Any]:
         return {
-            **{k: meta[k] for k in _INPUTS},
+            **_inputs_of(meta),
             "full_path": str(self.root / meta["path"]),
             "sha256": hashlib.sha256(text.encode()).hexdigest(),
             "version": meta["version"],
@@ -106,7 +119,7 @@ class FileProvider(ResourceProvider):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         self._log("check", news.get("key"), olds=olds, news=news)
-        inputs = {k: news[k] for k in _INPUTS if k in news}
+        inputs = _inputs_of(news)
         inputs.setdefault("format", "text")
         failures = []
         path = inputs.get("path")
@@ -118,6 +131,8 @@ class FileProvider(ResourceProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         self._log("diff", news.get("key"), id=id_, olds=olds, news=news)
+        if news.get("engine_diff"):
+            return DiffResult()  # changes unknown: the engine diffs the inputs itself
         replaces = [k for k in ("path", "format") if olds.get(k) != news.get(k)]
         changed = bool(replaces) or olds.get("content") != news.get("content")
         # A new file at the same path can only be written once the old one is gone.
@@ -147,7 +162,7 @@ class FileProvider(ResourceProvider):
         text = path.read_text(encoding="utf-8")
         if text != stored_text(meta["content"], meta["format"]):
             meta.update(content=text, format="text")  # edited behind our back: adopt it
-        return ReadResult(id_, self._outputs(meta, text), {k: meta[k] for k in _INPUTS})
+        return ReadResult(id_, self._outputs(meta, text), _inputs_of(meta))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         self._log("delete", props["key"], id=id_, props=props)
