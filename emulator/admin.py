@@ -51,7 +51,7 @@ def reset(state: StateDep) -> dict[str, bool]:
 @router.get("/requests")
 def list_requests(
     state: StateDep,
-    since: Annotated[int, Query(ge=0)] = 0,
+    since: Annotated[int, Query(ge=0, le=2**62)] = 0,
     api: Annotated[Literal["iam", "msgsms", "smsapi"] | None, Query()] = None,
 ) -> dict[str, Any]:
     """API requests after ``since`` (exclusive), oldest first, and the last sequence number."""

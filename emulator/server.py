@@ -130,6 +130,8 @@ def serve(settings: Settings) -> int:
             lifespan="on",
             timeout_graceful_shutdown=5,
             server_header=False,
+            # IAM tokens may be up to 32 KB; h11's default header budget is 16 KB.
+            h11_max_incomplete_event_size=64 * 1024,
         )
         EmulatorServer(config, state).run(sockets=sockets)
     finally:

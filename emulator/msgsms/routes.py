@@ -63,7 +63,7 @@ def backend(state: StateDep) -> MsgsmsBackend:
 ProjectDep = Annotated[Project, Depends(current_project)]
 BackendDep = Annotated[MsgsmsBackend, Depends(backend)]
 Limit = Annotated[int, Query(ge=1, le=500, description="page size, 1-500")]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
 SortDir = Annotated[Literal["asc", "desc"], Query()]
 SortKey = Annotated[str, Query(min_length=1, max_length=32)]
 TimeText = Annotated[str | None, Query(min_length=1, max_length=20)]
