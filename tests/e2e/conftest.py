@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,41 +65,33 @@ class Toy:
         return (self.files / name).read_text(encoding="utf-8")
 
 
-def _copy_toy(tmp_path: Path) -> Path:
+def _toy_stack(driver: type[Engine] | type[CliStack], tmp_path: Path) -> Toy:
+    """The stack ``test`` of a fresh copy of the toy project, with token ``s3cret``."""
     project = tmp_path / "toy"
     shutil.copytree(TOY, project, ignore=shutil.ignore_patterns("__pycache__"))
-    return project
-
-
-@pytest.fixture(params=["offline", pytest.param("cli", marks=pytest.mark.cli)])
-def toy(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Toy]:
-    """The toy stack ``test`` with token ``s3cret``, under each driver."""
-    if request.param == "cli" and (reason := cli_missing_reason()):
-        pytest.skip(reason)
-    driver = Engine if request.param == "offline" else CliStack
     files = tmp_path / "files"
     stack = driver(
-        _copy_toy(tmp_path),
+        project,
         "test",
         state_dir=tmp_path / "state",
         config={"toy:dir": str(files)},
         secrets={"toy:token": "s3cret"},
     )
-    yield Toy(stack, files)
+    return Toy(stack, files)
+
+
+@pytest.fixture(params=["offline", pytest.param("cli", marks=pytest.mark.cli)])
+def toy(request: pytest.FixtureRequest, tmp_path: Path) -> Toy:
+    """The toy stack under each driver: the offline engine, and the CLI when installed."""
+    if request.param == "cli" and (reason := cli_missing_reason()):
+        pytest.skip(reason)
+    return _toy_stack(Engine if request.param == "offline" else CliStack, tmp_path)
 
 
 @pytest.fixture
 def offline_toy(tmp_path: Path) -> Toy:
     """The toy stack under the offline engine only (for what only it can show)."""
-    files = tmp_path / "files"
-    engine = Engine(
-        _copy_toy(tmp_path),
-        "test",
-        state_dir=tmp_path / "state",
-        config={"toy:dir": str(files)},
-        secrets={"toy:token": "s3cret"},
-    )
-    return Toy(engine, files)
+    return _toy_stack(Engine, tmp_path)
 
 
 def as_logged(props: dict[str, Any]) -> dict[str, Any]:

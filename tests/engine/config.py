@@ -9,6 +9,7 @@ provider: give them to the engine as ``secrets=`` instead.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,7 @@ class ProjectSettings:
     stack_config_dir: Path
 
     @classmethod
-    def load(cls, project_dir: str | Path) -> ProjectSettings:
+    def load(cls, project_dir: str | os.PathLike[str]) -> ProjectSettings:
         root = Path(project_dir).resolve()
         path = root / "Pulumi.yaml"
         try:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import threading
 import traceback
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,12 +162,18 @@ class Deployment:
         if not self.preview and self.checkpoint_path is not None:
             self.snapshot().save(self.checkpoint_path)
 
-    def _begin(self, state: ResourceState, operation: str) -> None:
+    @contextmanager
+    def _changing(self, state: ResourceState, operation: str, call: str) -> Iterator[ProviderHost]:
+        """A create, update or delete call, a pending operation in the checkpoint while it runs."""
         self._pending.append(PendingOperation(state, operation))
         self._persist()
-
-    def _end(self, state: ResourceState) -> None:
-        self._pending = [op for op in self._pending if op.resource is not state]
+        try:
+            yield self._host()
+        except ProviderError as exc:
+            raise self._provider_failure(state, call, exc) from None
+        finally:
+            self._pending = [op for op in self._pending if op.resource is not state]
+            self._persist()
 
     def _host(self) -> ProviderHost:
         return self._provider()
@@ -493,14 +500,8 @@ class Deployment:
             # A provider without preview support: the checked inputs stand for the outputs.
             new.id, new.outputs = "", dict(new.inputs)
         else:
-            self._begin(new, "creating")
-            try:
-                result = self._host().create(new.urn, new.inputs)
-            except ProviderError as exc:
-                self._end(new)
-                self._persist()
-                raise self._provider_failure(new, "create", exc) from None
-            self._end(new)
+            with self._changing(new, "creating", "create") as host:
+                result = host.create(new.urn, new.inputs)
             if not result.id:
                 self._persist()
                 raise StepError(f"{new.urn}: provider did not return an ID from Create")
@@ -521,9 +522,8 @@ class Deployment:
         if self.preview:
             new.outputs = dict(new.inputs)
         else:
-            self._begin(new, "updating")
-            try:
-                outputs = self._host().update(
+            with self._changing(new, "updating", "update") as host:
+                outputs = host.update(
                     old.id,
                     old.urn,
                     old.outputs,
@@ -531,11 +531,6 @@ class Deployment:
                     old_inputs=old.inputs,
                     ignore_changes=new.ignore_changes,
                 )
-            except ProviderError as exc:
-                self._end(new)
-                self._persist()
-                raise self._provider_failure(new, "update", exc) from None
-            self._end(new)
             new.outputs = annotate_secrets(outputs, new.inputs)
         registered = self._respond(new)
         self._mark_done(old)
@@ -555,14 +550,8 @@ class Deployment:
                 f"`pulumi state unprotect '{old.urn}'`"
             )
         if not self.preview and not old.retain_on_delete and old.custom and not old.is_provider:
-            self._begin(old, "deleting")
-            try:
-                self._host().delete(old.id, old.urn, old.outputs, old_inputs=old.inputs)
-            except ProviderError as exc:
-                self._end(old)
-                self._persist()
-                raise self._provider_failure(old, "delete", exc) from None
-            self._end(old)
+            with self._changing(old, "deleting", "delete") as host:
+                host.delete(old.id, old.urn, old.outputs, old_inputs=old.inputs)
         if pending_replacement:
             # Deleted, but kept in the checkpoint until its replacement exists.
             old.pending_replacement = True

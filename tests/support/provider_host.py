@@ -406,8 +406,11 @@ class ProviderHost:
             bag[PROVIDER_KEY] = self.provider_ref
         return bag
 
-    def _struct(self, props: Mapping[str, Any], *, unknowns: bool = False) -> struct_pb2.Struct:
-        return to_struct(props, keep_secrets=self.accept_secrets, keep_unknowns=unknowns)
+    def _bag(self, props: Mapping[str, Any], *, unknowns: bool = False) -> struct_pb2.Struct:
+        """A resource property bag as the engine sends it: with ``__provider``, marshalled."""
+        return to_struct(
+            self._with_provider(props), keep_secrets=self.accept_secrets, keep_unknowns=unknowns
+        )
 
     # -- calls --
 
@@ -466,8 +469,8 @@ class ProviderHost:
         """``olds`` are the old *inputs* (``{}`` on create and replace)."""
         request = provider_pb2.CheckRequest(
             urn=urn,
-            olds=self._struct(self._with_provider(olds) if olds else {}, unknowns=allow_unknowns),
-            news=self._struct(self._with_provider(news), unknowns=allow_unknowns),
+            olds=self._bag(olds, unknowns=allow_unknowns) if olds else struct_pb2.Struct(),
+            news=self._bag(news, unknowns=allow_unknowns),
         )
         response: provider_pb2.CheckResponse = self._call("Check", request)
         failures = tuple(CheckFailure(f.property, f.reason) for f in response.failures)
@@ -488,9 +491,9 @@ class ProviderHost:
         request = provider_pb2.DiffRequest(
             id=id_,
             urn=urn,
-            olds=self._struct(self._with_provider(olds), unknowns=allow_unknowns),
-            news=self._struct(self._with_provider(news), unknowns=allow_unknowns),
-            old_inputs=self._struct(self._with_provider(old_inputs or {}), unknowns=allow_unknowns),
+            olds=self._bag(olds, unknowns=allow_unknowns),
+            news=self._bag(news, unknowns=allow_unknowns),
+            old_inputs=self._bag(old_inputs or {}, unknowns=allow_unknowns),
             ignoreChanges=list(ignore_changes),
         )
         response: provider_pb2.DiffResponse = self._call("Diff", request)
@@ -501,9 +504,7 @@ class ProviderHost:
         )
 
     def create(self, urn: str, props: Mapping[str, Any]) -> CreateResult:
-        request = provider_pb2.CreateRequest(
-            urn=urn, properties=self._struct(self._with_provider(props))
-        )
+        request = provider_pb2.CreateRequest(urn=urn, properties=self._bag(props))
         response: provider_pb2.CreateResponse = self._call("Create", request)
         return CreateResult(response.id, from_struct(response.properties))
 
@@ -518,8 +519,8 @@ class ProviderHost:
         request = provider_pb2.ReadRequest(
             id=id_,
             urn=urn,
-            properties=self._struct(self._with_provider(props)),
-            inputs=self._struct(self._with_provider(inputs)) if inputs is not None else None,
+            properties=self._bag(props),
+            inputs=self._bag(inputs) if inputs is not None else None,
         )
         response: provider_pb2.ReadResponse = self._call("Read", request)
         new_inputs = from_struct(response.inputs) if response.HasField("inputs") else None
@@ -539,9 +540,9 @@ class ProviderHost:
         request = provider_pb2.UpdateRequest(
             id=id_,
             urn=urn,
-            olds=self._struct(self._with_provider(olds)),
-            news=self._struct(self._with_provider(news)),
-            old_inputs=self._struct(self._with_provider(old_inputs or {})),
+            olds=self._bag(olds),
+            news=self._bag(news),
+            old_inputs=self._bag(old_inputs or {}),
             ignoreChanges=list(ignore_changes),
         )
         response: provider_pb2.UpdateResponse = self._call("Update", request)
@@ -559,7 +560,7 @@ class ProviderHost:
         request = provider_pb2.DeleteRequest(
             id=id_,
             urn=urn,
-            properties=self._struct(self._with_provider(props)),
-            old_inputs=self._struct(self._with_provider(old_inputs or {})),
+            properties=self._bag(props),
+            old_inputs=self._bag(old_inputs or {}),
         )
         self._call("Delete", request)
