@@ -154,6 +154,12 @@ class Deployment:
         if old is not None:
             self._done.add(id(old))
 
+    def _complete(self, new: ResourceState, superseded: ResourceState | None) -> None:
+        """``new`` joins the checkpoint, in place of ``superseded`` when given."""
+        self._mark_done(superseded)
+        self._news.append(new)
+        self._persist()
+
     def snapshot(self) -> Checkpoint:
         remaining = [r for r in self.previous.resources if id(r) not in self._done]
         return Checkpoint.of([*self._news, *remaining], self._pending)
@@ -279,9 +285,7 @@ class Deployment:
             op = "same" if old.inputs == new.inputs else "update"
             self._kept.add(urn)
         self._record(new, op)
-        self._mark_done(old)
-        self._news.append(new)
-        self._persist()
+        self._complete(new, old)
         return Registered(urn, "", {})
 
     def _default_provider(self) -> str:
@@ -303,9 +307,7 @@ class Deployment:
             self._kept.add(urn)
         self._urns.add(urn)
         self._record(new, op)
-        self._mark_done(old)
-        self._news.append(new)
-        self._persist()
+        self._complete(new, old)
         self._provider_ref = f"{urn}::{new.id}"
         return self._provider_ref
 
@@ -482,9 +484,7 @@ class Deployment:
         self._record(new, "same")
         new.id, new.outputs = old.id, old.outputs
         registered = self._respond(new)
-        self._mark_done(old)
-        self._news.append(new)
-        self._persist()
+        self._complete(new, old)
         return registered
 
     def _create(
@@ -509,11 +509,11 @@ class Deployment:
         registered = self._respond(new)
         if old is not None and old.pending_replacement:
             # Its delete already happened: the replacement completes it.
-            self._mark_done(old)
-        elif old is not None and replacing and pending_delete:
-            old.delete = True
-        self._news.append(new)
-        self._persist()
+            self._complete(new, old)
+            return registered
+        if old is not None and replacing and pending_delete:
+            old.delete = True  # deleted after the program, with the other deletes
+        self._complete(new, None)
         return registered
 
     def _update(self, old: ResourceState, new: ResourceState) -> Registered:
@@ -533,9 +533,7 @@ class Deployment:
                 )
             new.outputs = annotate_secrets(outputs, new.inputs)
         registered = self._respond(new)
-        self._mark_done(old)
-        self._news.append(new)
-        self._persist()
+        self._complete(new, old)
         return registered
 
     def _delete(
