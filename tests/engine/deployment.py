@@ -43,7 +43,14 @@ from tests.engine.state import (
 from tests.engine.summary import StepRecord
 from tests.support.provider_host import ProviderError, ProviderHost
 
-__all__ = ["DEFAULT_PROVIDER_TYPE", "Deployment", "Goal", "Registered", "StepError"]
+__all__ = [
+    "DEFAULT_PROVIDER_TYPE",
+    "Deployment",
+    "Goal",
+    "Registered",
+    "StepError",
+    "schedule_deletes",
+]
 
 DEFAULT_PROVIDER_TYPE = "pulumi:providers:pulumi-python"
 Props = dict[str, Any]
@@ -620,7 +627,7 @@ class Deployment:
             self._run_deletes(condemned)
 
     def _run_deletes(self, condemned: list[tuple[ResourceState, str]]) -> None:
-        for old, kind in _schedule_deletes(condemned, self.previous.resources):
+        for old, kind in schedule_deletes(condemned, self.previous.resources):
             try:
                 if kind == "remove-pending-replace":
                     self._remove_pending_replace(old)
@@ -631,7 +638,7 @@ class Deployment:
                 return
 
 
-def _schedule_deletes(
+def schedule_deletes(
     condemned: Iterable[tuple[ResourceState, str]], order: list[ResourceState]
 ) -> list[tuple[ResourceState, str]]:
     """Dependents before their dependencies (the engine's antichains, run one at a time)."""

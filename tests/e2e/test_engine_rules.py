@@ -1,0 +1,136 @@
+"""The engine's value rules and delete scheduling, as pure functions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.engine.config import StackConfig
+from tests.engine.deployment import schedule_deletes
+from tests.engine.properties import (
+    IgnoreChangesError,
+    PropertyPath,
+    annotate_secrets,
+    apply_ignore_changes,
+    changed_keys,
+    mark_secret_outputs,
+    replace_on_changes_keys,
+    secret,
+)
+from tests.engine.state import ResourceState
+
+
+def test_property_paths_parse_keys_indexes_quoted_keys_and_wildcards() -> None:
+    assert PropertyPath.parse('a.b[0]["c.d"]').elements == ("a", "b", 0, "c.d")
+    assert PropertyPath.parse("tags[*]").elements == ("tags", "*")
+    assert PropertyPath.parse("*").contains(("anything",))
+    assert PropertyPath.parse("tags").contains(("tags", "owner"))
+    assert not PropertyPath.parse("tags.owner").contains(("tags",))
+    with pytest.raises(ValueError, match="invalid property path"):
+        PropertyPath.parse('a["unterminated')
+
+
+def test_ignore_changes_copies_old_values_and_removes_what_the_old_inputs_lack() -> None:
+    olds = {"content": "v1", "tags": {"owner": "ops", "team": "a"}}
+    news = {"content": "v2", "tags": {"owner": "dev", "team": "b"}, "extra": 1}
+
+    result = apply_ignore_changes(news, olds, ["content", "tags.owner", "extra", "absent"])
+
+    assert result == {"content": "v1", "tags": {"owner": "ops", "team": "b"}}
+    assert news["tags"]["owner"] == "dev"  # the program's inputs are not modified
+
+
+def test_ignore_changes_through_a_missing_container_is_an_error() -> None:
+    with pytest.raises(IgnoreChangesError, match=r"'list\[3\]'"):
+        apply_ignore_changes({"list": [1]}, {"list": [1, 2, 3, 4]}, ["list[3]"])
+
+
+def test_outputs_become_secret_where_the_inputs_were() -> None:
+    ins = {
+        "password": secret("p"),
+        "nested": {"token": secret("t"), "name": "n"},
+        "items": ["a", secret("b")],
+        "plain": "x",
+    }
+    outs = {
+        "password": "p",
+        "nested": {"token": "t", "name": "n"},
+        "items": ["a", "b"],
+        "plain": "x",
+        "generated": "g",
+    }
+
+    result = annotate_secrets(outs, ins)
+
+    assert result["password"] == secret("p")
+    assert result["nested"] == {"token": secret("t"), "name": "n"}  # objects: key by key
+    assert result["items"] == secret(["a", "b"])  # anything else: the whole value
+    assert result["plain"] == "x" and result["generated"] == "g"
+
+
+def test_additional_secret_outputs_report_the_missing_keys() -> None:
+    outs, missing = mark_secret_outputs({"token": "t", "id": "i"}, ["token", "id", "absent"])
+
+    assert outs == {"token": secret("t"), "id": "i"}
+    assert missing == ["absent"]
+
+
+def test_the_engine_diff_and_replace_on_changes() -> None:
+    changed = changed_keys({"a": 1, "b": 2, "c": 3}, {"a": 1, "b": 5, "d": 4})
+
+    assert changed == ["b", "c", "d"]
+    assert replace_on_changes_keys(changed, ["b"]) == ["b"]
+    assert replace_on_changes_keys(changed, ["*"]) == ["b", "c", "d"]
+    assert replace_on_changes_keys(changed, ["b.inner"]) == []
+
+
+def _state(name: str, *depends: str, parent: str = "", provider: str = "") -> ResourceState:
+    return ResourceState(
+        urn=f"urn:pulumi:s::p::t::{name}",
+        type="t",
+        custom=True,
+        dependencies=[f"urn:pulumi:s::p::t::{d}" for d in depends],
+        parent=f"urn:pulumi:s::p::t::{parent}" if parent else "",
+        provider=f"urn:pulumi:s::p::t::{provider}::id" if provider else "",
+    )
+
+
+def test_deletes_run_dependents_first_children_before_parents_providers_last() -> None:
+    order = [
+        _state("prov"),
+        _state("stack"),
+        _state("a", parent="stack", provider="prov"),
+        _state("b", "a", parent="stack", provider="prov"),
+        _state("c", parent="b", provider="prov"),
+        _state("lone", parent="stack", provider="prov"),
+    ]
+
+    scheduled = schedule_deletes([(r, "delete") for r in order], order)
+
+    names = [r.name for r, _ in scheduled]
+    assert names.index("c") < names.index("b") < names.index("a") < names.index("stack")
+    assert names.index("lone") < names.index("stack") and names[-1] in ("prov", "stack")
+    assert names.index("a") < names.index("prov")
+
+
+def test_stack_config_values_reach_programs_and_providers_as_text() -> None:
+    config = StackConfig("toy")
+    config.set("dir", "/tmp/x")
+    config.set("toy:files", {"a": {"content": "x"}})
+    config.set("other:flag", True)
+    config.set("token", "t", secret=True)
+
+    env = config.program_env()
+    inputs = config.provider_inputs()
+
+    assert json.loads(env["PULUMI_CONFIG"]) == {
+        "toy:dir": "/tmp/x",
+        "toy:files": '{"a": {"content": "x"}}',
+        "other:flag": "true",
+        "toy:token": "t",
+    }
+    assert json.loads(env["PULUMI_CONFIG_SECRET_KEYS"]) == ["toy:token"]
+    assert inputs["toy:token"] == secret("t") and inputs["other:flag"] == "true"
+    saved = StackConfig.from_provider_inputs("toy", inputs)
+    assert (saved.values, saved.secret_keys) == (config.values, config.secret_keys)
