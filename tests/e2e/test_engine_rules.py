@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,7 @@ def test_property_paths_parse_keys_indexes_quoted_keys_and_wildcards() -> None:
 
 def test_ignore_changes_copies_old_values_and_removes_what_the_old_inputs_lack() -> None:
     olds = {"content": "v1", "tags": {"owner": "ops", "team": "a"}}
-    news = {"content": "v2", "tags": {"owner": "dev", "team": "b"}, "extra": 1}
+    news: dict[str, Any] = {"content": "v2", "tags": {"owner": "dev", "team": "b"}, "extra": 1}
 
     result = apply_ignore_changes(news, olds, ["content", "tags.owner", "extra", "absent"])
 

@@ -373,3 +373,20 @@ def test_replace_on_changes_applies_only_when_the_engine_diffs_the_inputs(toy: T
     assert changed.ops("unknown") == ["delete-replaced", "replace", "create-replacement"]
     assert changed.ops("plain") == ["update"]  # engine diff, but content does not replace
     assert toy.text("unknown.txt") == "v2"
+
+
+def test_deletes_without_a_declared_resource_use_the_provider_config_from_state(
+    toy: Toy, tmp_path: Path
+) -> None:
+    toy.declare(a={"content": "a"})
+    toy.stack.up()
+    toy.stack.set_config("toy:dir", str(tmp_path / "elsewhere"))
+    toy.declare()  # nothing uses the default provider any more: it comes from state
+
+    summary = toy.stack.up()
+
+    assert summary.ops("a") == ["delete"] and summary.ops("default") == ["delete"]
+    assert summary.order("a", "default") == [("a", "delete"), ("default", "delete")]
+    assert toy.listing() == []
+    assert not (tmp_path / "elsewhere").exists()
+    assert toy.stack.checkpoint().default_provider is None

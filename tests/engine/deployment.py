@@ -106,7 +106,7 @@ class Deployment:
         preview: bool,
         previous: Checkpoint,
         checkpoint_path: Path | None,
-        provider: Callable[[], ProviderHost],
+        provider: Callable[[Props], ProviderHost],
         provider_inputs: Props,
     ) -> None:
         self.project = project
@@ -189,7 +189,13 @@ class Deployment:
             self._persist()
 
     def _host(self) -> ProviderHost:
-        return self._provider()
+        """The provider process, configured as the engine configures the default provider:
+        with this pass's config once the program has registered it, else with the config
+        saved in the checkpoint (refresh, destroy, deleting what a program no longer uses)."""
+        saved = self.previous.default_provider
+        if self._provider_ref or saved is None:
+            return self._provider(self.provider_inputs)
+        return self._provider(saved.inputs)
 
     def _provider_failure(self, state: ResourceState, call: str, exc: ProviderError) -> StepError:
         return StepError(f"{state.urn}: {call} failed: {exc.reason or exc.details}")

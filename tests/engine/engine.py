@@ -29,18 +29,17 @@ __all__ = ["Engine"]
 
 
 class _ConfiguredProvider:
-    """The pass's provider process, configured on first use as the engine does."""
+    """The pass's provider process, configured once, on first use, as the engine does."""
 
-    def __init__(self, host: ProviderHost, config: StackConfig) -> None:
+    def __init__(self, host: ProviderHost) -> None:
         self.host = host
-        self.config = config
         self.configured = False
 
-    def __call__(self) -> ProviderHost:
+    def __call__(self, inputs: dict[str, Any]) -> ProviderHost:
         # Called under the deployment's lock, so configuration happens once.
         if not self.configured:
             self.host.get_plugin_info()
-            self.host.configure(self.config.provider_inputs())
+            self.host.configure(inputs)
             self.configured = True
         return self.host
 
@@ -108,27 +107,21 @@ class Engine:
         return self._program_pass("up", preview=False)
 
     def refresh(self) -> PassSummary:
-        previous = self.checkpoint()
-        with self._pass("refresh", previous, self._saved_config(previous), preview=False) as run:
+        """Read every resource; the provider is configured with the config saved in state."""
+        with self._pass("refresh", preview=False) as run:
             run.deployment.refresh()
         return self._summary(run)
 
     def destroy(self) -> PassSummary:
-        previous = self.checkpoint()
-        with self._pass("destroy", previous, self._saved_config(previous), preview=False) as run:
+        """Delete everything, dependents first, with the provider config saved in state."""
+        with self._pass("destroy", preview=False) as run:
             run.deployment.destroy()
         return self._summary(run)
 
     # -- internals --
 
-    def _saved_config(self, previous: Checkpoint) -> StackConfig:
-        provider = previous.default_provider
-        inputs = provider.inputs if provider is not None else {}
-        return StackConfig.from_provider_inputs(self.project.name, inputs)
-
     def _program_pass(self, kind: str, *, preview: bool) -> PassSummary:
-        previous = self.checkpoint()
-        with self._pass(kind, previous, self.config, preview=preview) as run:
+        with self._pass(kind, preview=preview) as run:
             with MonitorServer(run.deployment) as monitor:
                 program = ProgramRun(
                     python=self.python,
@@ -148,9 +141,7 @@ class Engine:
         return self._summary(run)
 
     @contextmanager
-    def _pass(
-        self, kind: str, previous: Checkpoint, config: StackConfig, *, preview: bool
-    ) -> Iterator[_Pass]:
+    def _pass(self, kind: str, *, preview: bool) -> Iterator[_Pass]:
         seq = self.emulator.last_seq() if self.emulator is not None else None
         host = ProviderHost(
             self.project.root,
@@ -163,10 +154,10 @@ class Engine:
                 project=self.project.name,
                 stack=self.stack,
                 preview=preview,
-                previous=previous,
+                previous=self.checkpoint(),
                 checkpoint_path=self.checkpoint_path,
-                provider=_ConfiguredProvider(host, config),
-                provider_inputs=config.provider_inputs(),
+                provider=_ConfiguredProvider(host),
+                provider_inputs=self.config.provider_inputs(),
             )
             yield _Pass(kind, deployment, host, seq)
         finally:
