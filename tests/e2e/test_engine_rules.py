@@ -133,5 +133,4 @@ def test_stack_config_values_reach_programs_and_providers_as_text() -> None:
     }
     assert json.loads(env["PULUMI_CONFIG_SECRET_KEYS"]) == ["toy:token"]
     assert inputs["toy:token"] == secret("t") and inputs["other:flag"] == "true"
-    saved = StackConfig.from_provider_inputs("toy", inputs)
-    assert (saved.values, saved.secret_keys) == (config.values, config.secret_keys)
+    assert inputs["toy:files"] == '{"a": {"content": "x"}}'

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from tests.support.provider_host import is_secret, secret, unwrap_secret
+from tests.support.provider_host import secret
 
 __all__ = ["ConfigError", "ProjectSettings", "StackConfig", "config_text"]
 
@@ -148,11 +148,3 @@ class StackConfig:
             key: secret(value) if key in self.secret_keys else value
             for key, value in sorted(self.values.items())
         }
-
-    @classmethod
-    def from_provider_inputs(cls, project: str, inputs: Mapping[str, Any]) -> StackConfig:
-        """The config saved in a checkpoint's provider state (for refresh and destroy)."""
-        result = cls(project)
-        for key, value in inputs.items():
-            result.set(key, unwrap_secret(value), secret=is_secret(value))
-        return result
