@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import MsgsmsError
 from ..identity import Project
-from .base import Listing, Service, TimeRange, paginate
+from .base import Listing, Service, TimeRange, listing_filter, paginate
 from .models import SmsAppAddReq, SmsAppUpdateReq
 
 __all__ = ["AppFilters", "AppService"]
@@ -169,18 +169,16 @@ class AppService(Service):
     ) -> tuple[list[dict[str, Any]], int]:
         if listing.sort_key != "create_time":
             raise MsgsmsError.invalid("query.sort_key: apps sort by create_time only")
-        where, params = filters.times.clauses("created_at")
-        where = ["project_id = ?", *where]
-        params = [project.id, *params]
-        if filters.app_name:
-            where.append("instr(app_name, ?) > 0")
-            params.append(filters.app_name)
-        if filters.region:
-            where.append("region = ?")
-            params.append(filters.region)
-        if filters.status:
-            where.append("status = ?")
-            params.append(filters.status)
+        where, params = listing_filter(
+            "",
+            project.id,
+            filters.times,
+            [
+                ("app_name", filters.app_name, False),
+                ("region", filters.region, True),
+                ("status", filters.status, True),
+            ],
+        )
         with self.ctx.transaction() as conn:
             rows, total = paginate(conn, "SELECT * FROM apps", where, params, listing)
         return [self.view(row, project) for row in rows], total

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +23,10 @@ __all__ = [
     "Quotas",
     "Service",
     "TimeRange",
+    "insert_row",
+    "listing_filter",
     "paginate",
+    "update_row",
 ]
 
 
@@ -144,3 +147,36 @@ def paginate(
         f"{select}{condition}{order}", [*params, listing.limit, listing.offset]
     ).fetchall()
     return rows, int(total)
+
+
+def listing_filter(
+    alias: str,
+    project_id: str,
+    times: TimeRange,
+    matches: Iterable[tuple[str, object, bool]],
+) -> tuple[list[str], list[Any]]:
+    """WHERE clauses of a listing: the project, the creation-time range, and ``(column, value,
+    exact)`` matches (equality, or substring when not exact; empty values are left out).
+    """
+    prefix = f"{alias}." if alias else ""
+    where, params = times.clauses(f"{prefix}created_at")
+    where.insert(0, f"{prefix}project_id = ?")
+    params.insert(0, project_id)
+    for column, value, exact in matches:
+        if value:
+            where.append(f"{column} = ?" if exact else f"instr({column}, ?) > 0")
+            params.append(value)
+    return where, params
+
+
+def insert_row(conn: sqlite3.Connection, table: str, fields: Mapping[str, Any]) -> None:
+    columns = ", ".join(fields)
+    marks = ", ".join("?" * len(fields))
+    conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(fields.values()))
+
+
+def update_row(
+    conn: sqlite3.Connection, table: str, row_id: str, fields: Mapping[str, Any]
+) -> None:
+    assignments = ", ".join(f"{column} = ?" for column in fields)
+    conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [*fields.values(), row_id])

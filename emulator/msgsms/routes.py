@@ -76,8 +76,22 @@ AppStatus = Literal["CREATED", "SUSPENDED", "LAUNCHED", "PROCESSING"]
 SignatureStatus = Literal[SIGNATURE_STATUSES]  # type: ignore[valid-type]
 
 
-def _listing(limit: int, offset: int, sort_dir: str, sort_key: str) -> Listing:
-    return Listing(limit=limit, offset=offset, sort_dir=sort_dir, sort_key=sort_key)  # type: ignore[arg-type]
+def listing(
+    limit: Limit = 10,
+    offset: Offset = 0,
+    sort_dir: SortDir = "desc",
+    sort_key: SortKey = "create_time",
+) -> Listing:
+    """Paging and sorting, common to the three listings."""
+    return Listing(limit=limit, offset=offset, sort_dir=sort_dir, sort_key=sort_key)
+
+
+def time_range(start_time: TimeText = None, end_time: TimeText = None) -> TimeRange:
+    return TimeRange(start_time, end_time)
+
+
+ListingDep = Annotated[Listing, Depends(listing)]
+TimesDep = Annotated[TimeRange, Depends(time_range)]
 
 
 def _page(results: list[dict[str, Any]], total: int) -> dict[str, Any]:
@@ -97,18 +111,14 @@ def create_app(project: ProjectDep, body: SmsAppAddReq, msgsms: BackendDep) -> d
 def list_app_details(
     project: ProjectDep,
     msgsms: BackendDep,
+    page: ListingDep,
+    times: TimesDep,
     app_name: Name = None,
-    start_time: TimeText = None,
-    end_time: TimeText = None,
-    limit: Limit = 10,
-    offset: Offset = 0,
     region: Annotated[AppScope | None, Query()] = None,
-    sort_dir: SortDir = "desc",
-    sort_key: SortKey = "create_time",
     status: Annotated[AppStatus | None, Query()] = None,
 ) -> dict[str, Any]:
-    filters = AppFilters(app_name, region, status, TimeRange(start_time, end_time))
-    return _page(*msgsms.apps.page(project, filters, _listing(limit, offset, sort_dir, sort_key)))
+    filters = AppFilters(app_name, region, status, times)
+    return _page(*msgsms.apps.page(project, filters, page))
 
 
 @router.get("/apps/{id}", response_model=SmsAppQueryResp)
@@ -145,30 +155,19 @@ def create_signature(
 def list_signature_details(
     project: ProjectDep,
     msgsms: BackendDep,
+    page: ListingDep,
+    times: TimesDep,
     app_name: Name = None,
-    start_time: TimeText = None,
-    end_time: TimeText = None,
-    limit: Limit = 10,
-    offset: Offset = 0,
     signature_id: Id = None,
     signature_name: Name = None,
     signature_type: Annotated[SignatureType | None, Query()] = None,
     site: Annotated[str | None, Query(min_length=1, max_length=16)] = None,
-    sort_dir: SortDir = "desc",
-    sort_key: SortKey = "create_time",
     status: Annotated[SignatureStatus | None, Query()] = None,
 ) -> dict[str, Any]:
     filters = SignatureFilters(
-        app_name,
-        signature_id,
-        signature_name,
-        signature_type,
-        site,
-        status,
-        TimeRange(start_time, end_time),
+        app_name, signature_id, signature_name, signature_type, site, status, times
     )
-    listing = _listing(limit, offset, sort_dir, sort_key)
-    return _page(*msgsms.signatures.page(project, filters, listing))
+    return _page(*msgsms.signatures.page(project, filters, page))
 
 
 @router.get("/signatures/{id}", response_model=SmsSignatureResp)
@@ -236,18 +235,14 @@ def create_template(
 def list_template_details(
     project: ProjectDep,
     msgsms: BackendDep,
+    page: ListingDep,
+    times: TimesDep,
     app_key: Id = None,
     app_name: Name = None,
-    start_time: TimeText = None,
-    end_time: TimeText = None,
-    limit: Limit = 10,
-    offset: Offset = 0,
     flow_status: Annotated[FlowStatus | None, Query()] = None,
     has_variable: Annotated[Literal["Yes", "No"] | None, Query()] = None,
     region: Annotated[AppScope | None, Query()] = None,
     sign_name: Name = None,
-    sort_dir: SortDir = "desc",
-    sort_key: SortKey = "create_time",
     template_id: Id = None,
     template_name: Name = None,
     template_type: Annotated[TemplateType | None, Query()] = None,
@@ -262,10 +257,9 @@ def list_template_details(
         template_id,
         template_name,
         template_type,
-        TimeRange(start_time, end_time),
+        times,
     )
-    listing = _listing(limit, offset, sort_dir, sort_key)
-    return _page(*msgsms.templates.page(project, filters, listing))
+    return _page(*msgsms.templates.page(project, filters, page))
 
 
 @router.post("/templates/batch-delete", response_model=BatchDeleteResult)

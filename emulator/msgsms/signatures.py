@@ -11,7 +11,7 @@ from ..errors import MsgsmsError
 from ..identity import Project
 from ..review import SIGNATURE_REJECTED
 from .apps import AppService
-from .base import Listing, Service, TimeRange, paginate
+from .base import Listing, Service, TimeRange, insert_row, listing_filter, paginate, update_row
 from .models import SmsSignatureReq
 
 __all__ = ["SignatureFilters", "SignatureService"]
@@ -115,8 +115,26 @@ class SignatureService(Service):
                 f" (id {duplicate['id']}); the same name needs another type",
             )
 
+    def _fields(self, req: SmsSignatureReq) -> dict[str, Any]:
+        """The columns a submission (or resubmission) sets."""
+        return {
+            "signature_name": req.signature_name,
+            "signature_type": req.signature_type,
+            "signature_source": req.signature_source,
+            "is_involved_third": req.is_involved_third,
+            "apply_desc": req.apply_desc,
+            "file_id": req.file_id,
+            "power_attorney_file_id": req.power_attorney_fileid,
+            "source_title_content": req.source_title_content,
+            "qualification_id": req.qualification_id,
+            "status": "PENDING_REVIEW",
+            "review_desc": None,
+            "channel_num": None,
+            "review_due_at": self.ctx.review.due_at(),
+            "updated_at": self.now(),
+        }
+
     def create(self, project: Project, req: SmsSignatureReq) -> dict[str, Any]:
-        now = self.now()
         with self.ctx.transaction() as conn:
             self._check(conn, project, req)
             used = conn.execute(
@@ -127,51 +145,36 @@ class SignatureService(Service):
                 raise MsgsmsError.invalid(
                     f"signature quota reached: app {req.app_id} has {used} of {quota} signatures"
                 )
-            row_id = str(uuid.uuid4())
-            signature_id = uuid.uuid4().hex
-            conn.execute(
-                "INSERT INTO signatures (id, project_id, app_id, signature_id, signature_name,"
-                " signature_type, signature_source, is_involved_third, apply_desc, file_id,"
-                " power_attorney_file_id, source_title_content, qualification_id, status,"
-                " review_due_at, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING_REVIEW', ?, ?, ?)",
-                (
-                    row_id,
-                    project.id,
-                    req.app_id,
-                    signature_id,
-                    req.signature_name,
-                    req.signature_type,
-                    req.signature_source,
-                    req.is_involved_third,
-                    req.apply_desc,
-                    req.file_id,
-                    req.power_attorney_fileid,
-                    req.source_title_content,
-                    req.qualification_id,
-                    self.ctx.review.due_at(),
-                    now,
-                    now,
-                ),
+            fields = self._fields(req)
+            fields.update(
+                id=str(uuid.uuid4()),
+                project_id=project.id,
+                app_id=req.app_id,
+                signature_id=uuid.uuid4().hex,
+                created_at=fields["updated_at"],
             )
-        return {"id": row_id, "signature_id": signature_id, "signature_name": req.signature_name}
+            insert_row(conn, "signatures", fields)
+        return {
+            "id": fields["id"],
+            "signature_id": fields["signature_id"],
+            "signature_name": req.signature_name,
+        }
 
     def page(
         self, project: Project, filters: SignatureFilters, listing: Listing
     ) -> tuple[list[dict[str, Any]], int]:
-        where, params = filters.times.clauses("s.created_at")
-        where = ["s.project_id = ?", *where]
-        params = [project.id, *params]
-        for column, value, exact in (
-            ("a.app_name", filters.app_name, False),
-            ("s.signature_id", filters.signature_id, True),
-            ("s.signature_name", filters.signature_name, False),
-            ("s.signature_type", filters.signature_type, True),
-            ("s.status", filters.status, True),
-        ):
-            if value:
-                where.append(f"{column} = ?" if exact else f"instr({column}, ?) > 0")
-                params.append(value)
+        where, params = listing_filter(
+            "s",
+            project.id,
+            filters.times,
+            [
+                ("a.app_name", filters.app_name, False),
+                ("s.signature_id", filters.signature_id, True),
+                ("s.signature_name", filters.signature_name, False),
+                ("s.signature_type", filters.signature_type, True),
+                ("s.status", filters.status, True),
+            ],
+        )
         if filters.site and filters.site != "cn":
             where.append("0")
         with self.ctx.transaction() as conn:
@@ -196,27 +199,7 @@ class SignatureService(Service):
                     f" ({SIGNATURE_REJECTED}) signature can be modified",
                 )
             self._check(conn, project, req, exclude=signature_id)
-            conn.execute(
-                "UPDATE signatures SET signature_name = ?, signature_type = ?,"
-                " signature_source = ?, is_involved_third = ?, apply_desc = ?, file_id = ?,"
-                " power_attorney_file_id = ?, source_title_content = ?, qualification_id = ?,"
-                " status = 'PENDING_REVIEW', review_desc = NULL, channel_num = NULL,"
-                " review_due_at = ?, updated_at = ? WHERE id = ?",
-                (
-                    req.signature_name,
-                    req.signature_type,
-                    req.signature_source,
-                    req.is_involved_third,
-                    req.apply_desc,
-                    req.file_id,
-                    req.power_attorney_fileid,
-                    req.source_title_content,
-                    req.qualification_id,
-                    self.ctx.review.due_at(),
-                    self.now(),
-                    signature_id,
-                ),
-            )
+            update_row(conn, "signatures", signature_id, self._fields(req))
         return {
             "id": signature_id,
             "signature_id": row["signature_id"],

@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import MsgsmsError
 from ..identity import Project
 from .apps import AppService
-from .base import Listing, Service, TimeRange, paginate
+from .base import Listing, Service, TimeRange, insert_row, listing_filter, paginate, update_row
 from .countries import COUNTRIES_BY_ID
 from .models import SmsTemplateReq
 from .variables import MAX_VARIABLES, VARIABLE_PATTERN, template_variables
@@ -199,33 +199,28 @@ class TemplateService(Service):
                 status="Normal",
                 created_at=fields["updated_at"],
             )
-            columns = ", ".join(fields)
-            conn.execute(
-                f"INSERT INTO templates ({columns}) VALUES ({', '.join('?' * len(fields))})",
-                list(fields.values()),
-            )
+            insert_row(conn, "templates", fields)
         return {"id": fields["id"], "template_name": req.template_name}
 
     def page(
         self, project: Project, filters: TemplateFilters, listing: Listing
     ) -> tuple[list[dict[str, Any]], int]:
-        where, params = filters.times.clauses("t.created_at")
-        where = ["t.project_id = ?", *where]
-        params = [project.id, *params]
-        for column, value, exact in (
-            ("a.app_key", filters.app_key, True),
-            ("a.app_name", filters.app_name, False),
-            ("t.flow_status", filters.flow_status, True),
-            ("t.has_variable", filters.has_variable, True),
-            ("t.region", filters.region, True),
-            ("s.signature_name", filters.sign_name, False),
-            ("t.template_id", filters.template_id, True),
-            ("t.template_name", filters.template_name, False),
-            ("t.template_type", filters.template_type, True),
-        ):
-            if value:
-                where.append(f"{column} = ?" if exact else f"instr({column}, ?) > 0")
-                params.append(value)
+        where, params = listing_filter(
+            "t",
+            project.id,
+            filters.times,
+            [
+                ("a.app_key", filters.app_key, True),
+                ("a.app_name", filters.app_name, False),
+                ("t.flow_status", filters.flow_status, True),
+                ("t.has_variable", filters.has_variable, True),
+                ("t.region", filters.region, True),
+                ("s.signature_name", filters.sign_name, False),
+                ("t.template_id", filters.template_id, True),
+                ("t.template_name", filters.template_name, False),
+                ("t.template_type", filters.template_type, True),
+            ],
+        )
         with self.ctx.transaction() as conn:
             rows, total = paginate(conn, _SELECT, where, params, listing, alias="t")
         return [self.view(row) for row in rows], total
@@ -249,12 +244,7 @@ class TemplateService(Service):
                     " change an approved template",
                 )
             self._check(conn, project, req)
-            fields = self._fields(req)
-            assignments = ", ".join(f"{column} = ?" for column in fields)
-            conn.execute(
-                f"UPDATE templates SET {assignments} WHERE id = ?",
-                [*fields.values(), template_id],
-            )
+            update_row(conn, "templates", template_id, self._fields(req))
         return {"id": template_id, "template_name": req.template_name}
 
     @staticmethod

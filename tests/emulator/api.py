@@ -19,7 +19,7 @@ from huaweicloudsdkcore.signer.signer import Signer
 
 from tests.support.emulator import EmulatorProcess
 
-__all__ = ["PNG", "RawApi", "error_of"]
+__all__ = ["PNG", "RawApi", "error_of", "signature_body", "template_body"]
 
 #: A valid 1x1 PNG.
 PNG = base64.b64decode(
@@ -35,6 +35,31 @@ def error_of(response: httpx.Response) -> str:
         return str(body["error"].get("code") if isinstance(body["error"], dict) else "admin")
     assert set(body) >= {"error_code", "error_msg"}, body
     return str(body["error_code"])
+
+
+def signature_body(app_id: str, **fields: Any) -> dict[str, Any]:
+    """A valid SmsSignatureReq body; ``fields`` override or add."""
+    return {
+        "app_id": app_id,
+        "signature_name": "云商城",
+        "signature_type": "NOTIFY_TYPE",
+        "signature_source": 0,
+        "is_involved_third": "No",
+        **fields,
+    }
+
+
+def template_body(app_id: str, sign_id: str | None, **fields: Any) -> dict[str, Any]:
+    """A valid cn SmsTemplateReq body bound to ``sign_id``; ``fields`` override or add."""
+    return {
+        "app_id": app_id,
+        "region": "cn",
+        "template_name": "shipped",
+        "template_content": "您的订单${1}已发货。",
+        "template_type": "NOTIFY_TYPE",
+        **({"sign_id": sign_id} if sign_id else {}),
+        **fields,
+    }
 
 
 class RawApi:
@@ -151,14 +176,7 @@ class RawApi:
     def create_signature(
         self, app_id: str, name: str = "云商城", kind: str = "NOTIFY_TYPE", **fields: Any
     ) -> dict[str, Any]:
-        body = {
-            "app_id": app_id,
-            "signature_name": name,
-            "signature_type": kind,
-            "signature_source": 0,
-            "is_involved_third": "No",
-            **fields,
-        }
+        body = signature_body(app_id, signature_name=name, signature_type=kind, **fields)
         return dict(self.ok("POST", "/signatures", json_body=body))
 
     def create_template(
@@ -170,15 +188,14 @@ class RawApi:
         name: str = "shipped",
         **fields: Any,
     ) -> dict[str, Any]:
-        body = {
-            "app_id": app_id,
-            "region": "cn",
-            "template_name": name,
-            "template_content": content,
-            "template_type": kind,
-            **({"sign_id": sign_id} if sign_id else {}),
+        body = template_body(
+            app_id,
+            sign_id,
+            template_content=content,
+            template_type=kind,
+            template_name=name,
             **fields,
-        }
+        )
         return dict(self.ok("POST", "/templates", json_body=body))
 
     def signature(self, signature_id: str) -> dict[str, Any]:

@@ -26,6 +26,7 @@ __all__ = [
     "msgsms_client",
     "msgsms_client_via_iam",
     "msgsms_token_client",
+    "password_auth",
 ]
 
 
@@ -79,24 +80,21 @@ def _env_name(region: str) -> str:
     return "HUAWEICLOUD_SDK_REGION_MSGSMS_" + region.upper().replace("-", "_")
 
 
+def password_auth(emu: EmulatorProcess, scope: dict[str, Any]) -> dict[str, Any]:
+    """The body of ``POST /v3/auth/tokens`` for the emulator's user and ``scope``."""
+    info = emu.info
+    user = {
+        "name": info["user_name"],
+        "password": info["password"],
+        "domain": {"name": info["domain_name"]},
+    }
+    identity = {"methods": ["password"], "password": {"user": user}}
+    return {"auth": {"identity": identity, "scope": scope}}
+
+
 def iam_token(emu: EmulatorProcess, region: str = "cn-north-4", **scope: Any) -> str:
     """A password token scoped to the region's project (or to ``scope`` if given)."""
-    info = emu.info
-    body = {
-        "auth": {
-            "identity": {
-                "methods": ["password"],
-                "password": {
-                    "user": {
-                        "name": info["user_name"],
-                        "password": info["password"],
-                        "domain": {"name": info["domain_name"]},
-                    }
-                },
-            },
-            "scope": scope or {"project": {"name": region}},
-        }
-    }
+    body = password_auth(emu, scope or {"project": {"name": region}})
     response = httpx.post(emu.iam_url + "/v3/auth/tokens", json=body, timeout=30)
     assert response.status_code == 201, response.text
     return response.headers["X-Subject-Token"]

@@ -11,7 +11,7 @@ from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
 from tests.emulator.api import RawApi, error_of
-from tests.emulator.sdk import iam_token
+from tests.emulator.sdk import iam_token, password_auth
 from tests.support.emulator import EmulatorProcess
 
 
@@ -173,21 +173,7 @@ def test_repeated_failures_lock_the_access_key(emulator: EmulatorProcess) -> Non
 
 def test_iam_issues_a_project_token_for_24_hours(emulator: EmulatorProcess) -> None:
     info = emulator.info
-    body = {
-        "auth": {
-            "identity": {
-                "methods": ["password"],
-                "password": {
-                    "user": {
-                        "name": info["user_name"],
-                        "password": info["password"],
-                        "domain": {"name": info["domain_name"]},
-                    }
-                },
-            },
-            "scope": {"project": {"name": "cn-north-4"}},
-        }
-    }
+    body = password_auth(emulator, {"project": {"name": "cn-north-4"}})
     response = httpx.post(emulator.iam_url + "/v3/auth/tokens", json=body)
     assert response.status_code == 201
     assert response.headers["X-Subject-Token"].startswith("MII")
@@ -201,11 +187,8 @@ def test_iam_issues_a_project_token_for_24_hours(emulator: EmulatorProcess) -> N
     urls = {c["type"]: c["endpoints"][0]["url"] for c in token["catalog"]}
     assert urls["msgsms"] == emulator.region("cn-north-4")["msgsms_url"]
 
-    wrong = dict(body)
-    wrong["auth"] = {**body["auth"], "identity": {**body["auth"]["identity"]}}
-    wrong["auth"]["identity"]["password"] = {
-        "user": {**body["auth"]["identity"]["password"]["user"], "password": "guess"}
-    }
+    wrong = password_auth(emulator, {"project": {"name": "cn-north-4"}})
+    wrong["auth"]["identity"]["password"]["user"]["password"] = "guess"
     refused = httpx.post(emulator.iam_url + "/v3/auth/tokens", json=wrong)
     assert refused.status_code == 401
     assert refused.json()["error"] == {

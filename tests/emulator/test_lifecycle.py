@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.emulator.api import RawApi, error_of
+from tests.emulator.api import RawApi, error_of, signature_body, template_body
 from tests.support.emulator import EmulatorProcess
 
 pytestmark = pytest.mark.usefixtures("manual_review")
@@ -16,17 +16,6 @@ def _decide(emu: EmulatorProcess, kind: str, object_id: str, decision: str, **ex
     response = emu.admin.post(f"/{kind}/{object_id}/review", json={"decision": decision, **extra})
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def _signature_body(app_id: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "app_id": app_id,
-        "signature_name": "云商城",
-        "signature_type": "NOTIFY_TYPE",
-        "signature_source": 0,
-        "is_involved_third": "No",
-        **fields,
-    }
 
 
 def test_two_apps_per_scope_and_region_by_default(emulator: EmulatorProcess, api: RawApi) -> None:
@@ -65,11 +54,11 @@ def test_app_updates_keep_the_region_and_may_clear_the_uplink(api: RawApi) -> No
 def test_signature_name_and_type_are_unique_in_the_account_region(api: RawApi) -> None:
     first, second = api.create_app("one"), api.create_app("two")
     api.create_signature(first["id"], "云商城", "NOTIFY_TYPE")
-    duplicate = api.send("POST", "/signatures", json_body=_signature_body(second["id"]))
+    duplicate = api.send("POST", "/signatures", json_body=signature_body(second["id"]))
     assert error_of(duplicate) == "MSGSMS.0006"
-    other_type = _signature_body(second["id"], signature_type="VERIFY_CODE_TYPE")
+    other_type = signature_body(second["id"], signature_type="VERIFY_CODE_TYPE")
     assert api.ok("POST", "/signatures", json_body=other_type)["signature_name"] == "云商城"
-    case_differs = _signature_body(second["id"], signature_name="ABC001")
+    case_differs = signature_body(second["id"], signature_name="ABC001")
     api.ok("POST", "/signatures", json_body=case_differs)
     assert api.ok("POST", "/signatures", json_body={**case_differs, "signature_name": "abc001"})
 
@@ -82,18 +71,11 @@ def test_per_app_quotas_of_signatures_and_templates(emulator: EmulatorProcess, a
     signature = api.create_signature(app["id"], "签名甲")
     api.create_signature(app["id"], "签名乙")
     third = api.send(
-        "POST", "/signatures", json_body=_signature_body(app["id"], signature_name="签名丙")
+        "POST", "/signatures", json_body=signature_body(app["id"], signature_name="签名丙")
     )
     assert error_of(third) == "MSGSMS.0002" and "2 of 2 signatures" in third.text
     api.create_template(app["id"], signature["id"])
-    body = {
-        "app_id": app["id"],
-        "region": "cn",
-        "template_name": "again",
-        "template_content": "您的订单${1}已签收。",
-        "template_type": "NOTIFY_TYPE",
-        "sign_id": signature["id"],
-    }
+    body = template_body(app["id"], signature["id"], template_name="again")
     refused = api.send("POST", "/templates", json_body=body)
     assert error_of(refused) == "MSGSMS.0002" and "1 of 1 templates" in refused.text
     emulator.reset()
@@ -109,7 +91,7 @@ def test_a_signature_changes_only_while_rejected_and_the_change_resubmits(
 ) -> None:
     app = api.create_app()
     signature = api.create_signature(app["id"])
-    body = _signature_body(app["id"], apply_desc="second try")
+    body = signature_body(app["id"], apply_desc="second try")
     pending = api.send("PUT", f"/signatures/{signature['id']}", json_body=body)
     assert error_of(pending) == "MSGSMS.0007" and "PENDING_REVIEW" in pending.text
     rejected = _decide(emulator, "signatures", signature["id"], "reject", review_desc="no licence")
@@ -152,7 +134,7 @@ def test_only_a_to_be_activated_signature_applies_for_activation(
 
 def test_signatures_belong_to_cn_apps(api: RawApi) -> None:
     world = api.create_app("world", "intl")
-    refused = api.send("POST", "/signatures", json_body=_signature_body(world["id"]))
+    refused = api.send("POST", "/signatures", json_body=signature_body(world["id"]))
     assert error_of(refused) == "MSGSMS.0002" and "intl app" in refused.text
 
 
@@ -164,14 +146,7 @@ def test_template_ids_come_with_approval_and_changes_need_a_rejection(
     template = api.create_template(app["id"], signature["id"])
     shown = api.template(template["id"])
     assert (shown["flow_status"], shown["template_id"]) == ("Reviewing", None)
-    body = {
-        "app_id": app["id"],
-        "region": "cn",
-        "template_name": "shipped",
-        "template_content": "您的订单${1}已发出。",
-        "template_type": "NOTIFY_TYPE",
-        "sign_id": signature["id"],
-    }
+    body = template_body(app["id"], signature["id"], template_content="您的订单${1}已发出。")
     assert error_of(api.send("PUT", f"/templates/{template['id']}", json_body=body)) == (
         "MSGSMS.0010"
     )
@@ -200,14 +175,7 @@ def test_a_pending_template_is_saved_unsubmitted_and_may_be_submitted(
     signature = api.create_signature(app["id"])
     draft = api.create_template(app["id"], signature["id"], flow_status="Pending")
     assert api.template(draft["id"])["flow_status"] == "Pending"
-    body = {
-        "app_id": app["id"],
-        "region": "cn",
-        "template_name": "shipped",
-        "template_content": "您的订单${1}已发货。",
-        "template_type": "NOTIFY_TYPE",
-        "sign_id": signature["id"],
-    }
+    body = template_body(app["id"], signature["id"])
     api.ok("PUT", f"/templates/{draft['id']}", json_body=body)
     assert api.template(draft["id"])["flow_status"] == "Adopted"
 

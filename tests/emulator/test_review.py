@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.emulator.api import RawApi
+from tests.emulator.api import RawApi, template_body
 from tests.emulator.conftest import set_review
 from tests.support.emulator import EmulatorProcess, start_emulator
 
@@ -139,14 +139,7 @@ def test_a_pending_signature_holds_its_template_back(
     api.ok(
         "PUT",
         f"/templates/{template['id']}",
-        json_body={
-            "app_id": app["id"],
-            "region": "cn",
-            "template_name": "shipped",
-            "template_content": "您的订单${1}已发货。",
-            "template_type": "NOTIFY_TYPE",
-            "sign_id": signature["id"],
-        },
+        json_body=template_body(app["id"], signature["id"]),
     )
     set_review(emulator, "auto", 0)
     # both are due now; the signature is decided first, then its template

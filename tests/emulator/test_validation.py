@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.emulator.api import PNG, RawApi, error_of
+from tests.emulator.api import PNG, RawApi, error_of, signature_body, template_body
 from tests.support.emulator import EmulatorProcess
 
 RAW = object()  # marks a body given as raw bytes
@@ -85,13 +85,7 @@ def test_listings_reject_bad_query_parameters(
 
 def test_signature_bodies_are_checked(api: RawApi) -> None:
     app = api.create_app()
-    good = {
-        "app_id": app["id"],
-        "signature_name": "云商城",
-        "signature_type": "NOTIFY_TYPE",
-        "signature_source": 0,
-        "is_involved_third": "No",
-    }
+    good = signature_body(app["id"])
     cases: list[tuple[dict[str, Any], tuple[str, ...]]] = [
         ({**good, "signature_source": "0"}, ("body.signature_source", "integer")),
         ({**good, "signature_source": 9}, ("body.signature_source",)),
@@ -115,14 +109,7 @@ def test_signature_bodies_are_checked(api: RawApi) -> None:
 def test_template_bodies_are_checked(api: RawApi) -> None:
     app = api.create_app()
     signature = api.create_signature(app["id"])
-    good = {
-        "app_id": app["id"],
-        "region": "cn",
-        "template_name": "shipped",
-        "template_content": "您的订单${1}已发货。",
-        "template_type": "NOTIFY_TYPE",
-        "sign_id": signature["id"],
-    }
+    good = template_body(app["id"], signature["id"])
     text_attribute = [{"variable_index": 1, "variable_type": "TEXT"}]
     cases: list[tuple[dict[str, Any], tuple[str, ...]]] = [
         ({**good, "template_content": "x" * 501}, ("body.template_content", "at most 500")),
