@@ -33,6 +33,15 @@ def test_preview_outputs_are_unknown_until_up(offline_toy: Toy) -> None:
     }
 
 
+def test_what_the_program_and_the_provider_print_is_in_the_summary(offline_toy: Toy) -> None:
+    offline_toy.declare(a={"content": "alpha"})
+
+    summary = offline_toy.stack.up()
+
+    assert "[program] INFO: 1 toy files declared" in summary.diagnostics
+    assert "[provider] toy: created a.txt" in summary.diagnostics
+
+
 def test_the_stack_file_config_is_used_under_the_overrides(tmp_path: Path) -> None:
     project = tmp_path / "toy"
     shutil.copytree(TOY, project, ignore=shutil.ignore_patterns("__pycache__"))

@@ -40,6 +40,7 @@ for key, spec in catalog.items():
         ),
     )
 
+pulumi.log.info(f"{len(files)} toy files declared")
 pulumi.export("paths", {key: file.full_path for key, file in files.items()})
 pulumi.export("hashes", {key: file.sha256 for key, file in files.items()})
 pulumi.export("tokens", {key: file.token for key, file in files.items()})

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import secrets
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -145,6 +146,7 @@ class FileProvider(ResourceProvider):
         self._log("create", props["key"], props=props)
         self._before_change("create", props["key"])
         outs = self._write(props, secrets.token_hex(8), 1, exclusive=True)
+        print(f"toy: created {props['path']}", file=sys.stderr)  # progress goes to stderr
         return CreateResult(props["path"], outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
