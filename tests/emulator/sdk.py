@@ -36,12 +36,7 @@ def _config() -> HttpConfig:
     return config
 
 
-def msgsms_client(emu: EmulatorProcess, region: str = "cn-north-4") -> MsgsmsClient:
-    """AK/SK credentials with the region's project id."""
-    info = emu.info
-    credentials = sdk_credentials.BasicCredentials(
-        info["access_key"], info["secret_key"], emu.region(region)["project_id"]
-    )
+def _client(emu: EmulatorProcess, region: str, credentials: Any) -> MsgsmsClient:
     return (
         MsgsmsClient.new_builder()
         .with_http_config(_config())
@@ -49,6 +44,15 @@ def msgsms_client(emu: EmulatorProcess, region: str = "cn-north-4") -> MsgsmsCli
         .with_endpoint(emu.region(region)["msgsms_url"])
         .build()
     )
+
+
+def msgsms_client(emu: EmulatorProcess, region: str = "cn-north-4") -> MsgsmsClient:
+    """AK/SK credentials with the region's project id."""
+    info = emu.info
+    credentials = sdk_credentials.BasicCredentials(
+        info["access_key"], info["secret_key"], emu.region(region)["project_id"]
+    )
+    return _client(emu, region, credentials)
 
 
 @contextmanager
@@ -123,11 +127,5 @@ TokenCredentials.__name__ = "BasicCredentials"
 def msgsms_token_client(
     emu: EmulatorProcess, token: str, region: str = "cn-north-4"
 ) -> MsgsmsClient:
-    credentials = TokenCredentials(token, emu.region(region)["project_id"])
-    return (
-        MsgsmsClient.new_builder()
-        .with_http_config(_config())
-        .with_credentials(credentials)
-        .with_endpoint(emu.region(region)["msgsms_url"])
-        .build()
-    )
+    """An IAM token instead of a signature."""
+    return _client(emu, region, TokenCredentials(token, emu.region(region)["project_id"]))

@@ -128,35 +128,34 @@ def test_a_template_waits_for_its_signature(emulator: EmulatorProcess, api: RawA
     assert decided["flow_status"] == "Reject" and "was not approved" in decided["review_desc"]
 
 
-def test_a_pending_signature_holds_its_template_back(
-    emulator: EmulatorProcess, api: RawApi
-) -> None:
-    set_review(emulator, "manual")
+def _pending_pair(emu: EmulatorProcess, api: RawApi) -> tuple[str, str, str]:
+    """App, signature and template ids, both under manual review."""
+    set_review(emu, "manual")
     app = api.create_app()
     signature = api.create_signature(app["id"])
     template = api.create_template(app["id"], signature["id"])
-    emulator.admin.post(f"/templates/{template['id']}/review", json={"decision": "reject"})
-    api.ok(
-        "PUT",
-        f"/templates/{template['id']}",
-        json_body=template_body(app["id"], signature["id"]),
-    )
+    return app["id"], signature["id"], template["id"]
+
+
+def test_a_pending_signature_holds_its_template_back(
+    emulator: EmulatorProcess, api: RawApi
+) -> None:
+    app_id, signature_id, template_id = _pending_pair(emulator, api)
+    emulator.admin.post(f"/templates/{template_id}/review", json={"decision": "reject"})
+    api.ok("PUT", f"/templates/{template_id}", json_body=template_body(app_id, signature_id))
     set_review(emulator, "auto", 0)
     # both are due now; the signature is decided first, then its template
-    assert api.template(template["id"])["flow_status"] == "Adopted"
-    assert api.signature(signature["id"])["status"] == "REVIEW_PROCESSING_COMPLETED"
+    assert api.template(template_id)["flow_status"] == "Adopted"
+    assert api.signature(signature_id)["status"] == "REVIEW_PROCESSING_COMPLETED"
 
 
 def test_deleting_the_signature_rejects_its_pending_template(
     emulator: EmulatorProcess, api: RawApi
 ) -> None:
-    set_review(emulator, "manual")
-    app = api.create_app()
-    signature = api.create_signature(app["id"])
-    template = api.create_template(app["id"], signature["id"])
-    api.ok("DELETE", f"/signatures/{signature['id']}")
+    _, signature_id, template_id = _pending_pair(emulator, api)
+    api.ok("DELETE", f"/signatures/{signature_id}")
     set_review(emulator, "auto", 0)
-    decided = api.template(template["id"])
+    decided = api.template(template_id)
     assert decided["flow_status"] == "Reject" and "no longer exists" in decided["review_desc"]
 
 
