@@ -173,6 +173,7 @@ def test_delete_before_replace_takes_down_dependents_that_must_be_replaced(toy: 
     assert summary.ops("named") == ["delete-replaced", "replace", "create-replacement"]
     assert summary.ops("quoted") == ["update"]  # its input changes, but not one that replaces
     assert summary.ops("other") == ["same"]
+    assert (summary.changes["replace"], summary.changes["update"]) == (2, 1)
     steps = summary.order("base", "named")
     assert steps.index(("named", "delete-replaced")) < steps.index(("base", "delete-replaced"))
     assert steps.index(("base", "create-replacement")) < steps.index(
@@ -225,8 +226,8 @@ def test_refresh_reads_with_the_saved_config_and_adopts_drift(toy: Toy, tmp_path
     summary = toy.stack.refresh()
 
     assert summary.ops("x") == ["refresh"]
-    assert summary.changes["update"] == 1 and summary.changes["delete"] == 1
-    assert summary.changes["same"] == 1
+    found = sorted((s.name, s.result) for s in summary.steps if s.type == FILE_TYPE)
+    assert found == [("x", "update"), ("y", "delete"), ("z", "same")]
     assert toy.call_names("x") == ["read"]  # no check: the program did not run
     assert not (tmp_path / "elsewhere").exists()
     checkpoint = toy.stack.checkpoint()
