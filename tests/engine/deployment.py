@@ -7,9 +7,9 @@ the resource monitor); :meth:`finish` then deletes what the program no longer de
 one implementation (``_same``, ``_create``, ``_update``, ``_delete``, ...), used by every pass.
 
 The checkpoint is rewritten after every step, as the engine's snapshot manager does: resources
-of this pass in the order they completed, then the previous resources not yet superseded.
-Deviations from the real engine: steps run one at a time, and the check, diff and step calls of
-a registration run under one lock.
+of this pass in the order they completed, then the previous resources not yet superseded, and
+the create, update or delete under way as a pending operation. Deviation from the real engine:
+registrations are handled one at a time, where the engine runs independent steps in parallel.
 """
 
 from __future__ import annotations
@@ -98,6 +98,9 @@ class _Diff:
 
 
 class Deployment:
+    """One pass over a stack. ``provider`` returns the provider process configured with the
+    inputs it is given; ``provider_inputs`` is this pass's stack config in wire form."""
+
     def __init__(
         self,
         *,
@@ -128,7 +131,7 @@ class Deployment:
         self._urns: set[str] = set()  # registered in this pass
         self._kept: set[str] = set()  # same, updated or replaced in this pass
         self._deleted: set[str] = set()  # deleted early by a delete-before-replace
-        self._pending_deletes: set[int] = set()
+        self._pending_deletes: set[int] = set()  # ids of states deleted by those
         self._provider_ref = ""
 
     # -- bookkeeping --
