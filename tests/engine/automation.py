@@ -47,7 +47,8 @@ def _use_virtualenv(project: ProjectSettings, python: str) -> None:
     options = runtime.get("options", {}) if isinstance(runtime, dict) else {}
     if "virtualenv" in options:
         return
-    venv = Path(python).resolve().parent.parent
+    # Not resolved: a virtualenv's python is often a symlink to the base interpreter.
+    venv = Path(sys.prefix) if python == sys.executable else Path(python).parent.parent
     data["runtime"] = {"name": "python", "options": {**options, "virtualenv": str(venv)}}
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
