@@ -24,7 +24,7 @@ from tests.engine.state import STACK_TYPE, Checkpoint
 from tests.engine.summary import EmulatorHandle, PassFailed, PassSummary, StepRecord, count_requests
 from tests.support.provider_host import secret
 
-__all__ = ["CliStack", "cli_missing_reason"]
+__all__ = ["CliStack", "EngineEventLog", "cli_missing_reason"]
 
 PASSPHRASE = "offline-engine-tests"
 
@@ -53,7 +53,7 @@ def _use_virtualenv(project: ProjectSettings, python: str) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
 
-class _Events:
+class EngineEventLog:
     """Collects steps and diagnostics from the CLI's engine events."""
 
     def __init__(self) -> None:
@@ -169,10 +169,10 @@ class CliStack:
     def destroy(self) -> PassSummary:
         return self._run("destroy", lambda on_event: self._stack.destroy(on_event=on_event))
 
-    def _run(self, kind: str, call: Callable[[_Events], Any]) -> PassSummary:
+    def _run(self, kind: str, call: Callable[[EngineEventLog], Any]) -> PassSummary:
         self._push_config()
         seq = self.emulator.last_seq() if self.emulator is not None else None
-        events = _Events()
+        events = EngineEventLog()
         try:
             call(events)
         except auto.CommandError as exc:
