@@ -122,8 +122,9 @@ class Engine:
 
     def _program_pass(self, kind: str, *, preview: bool) -> PassSummary:
         with self._pass(kind, preview=preview) as run:
-            with MonitorServer(run.deployment) as monitor:
-                program = ProgramRun(
+            with (
+                MonitorServer(run.deployment) as monitor,
+                ProgramRun(
                     python=self.python,
                     project_dir=self.project.root,
                     project=self.project.name,
@@ -131,7 +132,8 @@ class Engine:
                     monitor=monitor.address,
                     preview=preview,
                     env={**os.environ, **self.env, **self.config.program_env()},
-                )
+                ) as program,
+            ):
                 code = program.wait(self.program_timeout)
             run.program_lines = program.lines
             if code != 0 and not run.deployment.failed:

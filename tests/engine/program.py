@@ -51,6 +51,15 @@ class ProgramRun:
             with self._lock:
                 self.lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
 
+    def __enter__(self) -> ProgramRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # Interrupted (a test timeout, Ctrl-C): the program must not outlive the pass.
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self.wait(timeout=5)
+
     def wait(self, timeout: float) -> int:
         """The exit code; a program still running after ``timeout`` seconds is killed."""
         try:
@@ -61,6 +70,6 @@ class ProgramRun:
             self.lines.append(f"the program was killed after {timeout:.0f} seconds")
             code = -9
         self._reader.join(timeout=5)
-        if self._proc.stdout is not None:
+        if self._proc.stdout is not None and not self._proc.stdout.closed:
             self._proc.stdout.close()
         return code
