@@ -60,7 +60,9 @@ class Listeners:
     region_ports: dict[str, int]
 
     def _url(self, port: int) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
+        # A wildcard address is where the emulator listens, not where a client connects.
+        host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}"
 
     @property
