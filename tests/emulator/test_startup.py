@@ -91,6 +91,12 @@ def test_region_ports_follow_the_main_port(tmp_path: Path) -> None:
             assert emu.region(region)["msgsms_url"] == f"http://127.0.0.1:{port + offset}"
 
 
+def test_a_wildcard_host_advertises_a_loopback_url(tmp_path: Path) -> None:
+    with start_emulator(tmp_path, "--host", "0.0.0.0") as emu:
+        assert emu.url.startswith("http://127.0.0.1:")
+        assert httpx.get(emu.region("cn-south-1")["msgsms_url"] + "/health").status_code == 200
+
+
 def test_a_busy_port_or_a_bad_flag_fails_with_a_message(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
