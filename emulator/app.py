@@ -1,4 +1,5 @@
-"""The ASGI application: routers, error shapes and the review ticker, behind the gateway."""
+"""The ASGI application: routers, error shapes, the review ticker and the callback worker,
+behind the gateway."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ from . import admin, iam
 from .errors import AdminError, EmulatorError, GatewayError, IamError, MsgsmsError
 from .gateway import Gateway
 from .msgsms import routes as msgsms_routes
+from .smsapi import admin as smsapi_admin
+from .smsapi import routes as smsapi_routes
+from .smsapi.auth import authenticate_smsapi
+from .smsapi.errors import SmsapiError
 from .state import EmulatorState
 
 __all__ = ["REVIEW_TICK_SECONDS", "create_app"]
@@ -48,6 +53,8 @@ def _invalid(request: Request, detail: str) -> EmulatorError:
         return IamError(detail)
     if path.startswith("/_emulator/"):
         return AdminError(detail)
+    if path.startswith("/sms/"):
+        return SmsapiError("E000503", detail)
     return MsgsmsError.invalid(detail)
 
 
@@ -69,13 +76,18 @@ def create_app(state: EmulatorState) -> ASGIApp:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        ticker = asyncio.create_task(_review_ticker(state))
+        tasks = [
+            asyncio.create_task(_review_ticker(state)),
+            asyncio.create_task(state.smsapi.callbacks.run()),
+        ]
         try:
             yield
         finally:
-            ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await ticker
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     app = FastAPI(
         title="Huawei Cloud IAM, MSGSMS and SMSApi emulator",
@@ -91,7 +103,9 @@ def create_app(state: EmulatorState) -> ASGIApp:
 
     app.include_router(iam.router)
     app.include_router(msgsms_routes.router)
+    app.include_router(smsapi_routes.router)
     app.include_router(admin.router)
+    app.include_router(smsapi_admin.router)
 
     @app.exception_handler(EmulatorError)
     async def emulator_error(request: Request, error: EmulatorError) -> JSONResponse:
@@ -118,9 +132,13 @@ def create_app(state: EmulatorState) -> ASGIApp:
         )
         if request.url.path.startswith("/v3/"):
             internal = IamError("Internal Server Error", status_code=500)
+        if request.url.path.startswith("/sms/"):
+            internal = SmsapiError("E000000", "see the emulator's stderr", status_code=500)
         return _error_response(request, internal)
 
-    return Gateway(app, state)
+    gateway = Gateway(app, state)
+    gateway.authenticators["smsapi"] = authenticate_smsapi
+    return gateway
 
 
 async def _review_ticker(state: EmulatorState) -> None:

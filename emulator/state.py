@@ -17,6 +17,7 @@ from .msgsms.base import BackendContext, Quotas
 from .regions import REGIONS
 from .reqlog import RequestLog
 from .review import ReviewEngine, ReviewPolicy
+from .smsapi.backend import SmsapiBackend
 from .store import Store
 
 __all__ = ["DATABASE_NAME", "EmulatorState", "Listeners", "Settings"]
@@ -90,6 +91,7 @@ class EmulatorState:
     faults: FaultEngine
     requests: RequestLog
     msgsms: MsgsmsBackend
+    smsapi: SmsapiBackend
     #: Called inside the reset transaction; components with their own tables add a hook.
     reset_hooks: list[Callable[[sqlite3.Connection], None]] = field(default_factory=list)
 
@@ -112,6 +114,8 @@ class EmulatorState:
             quotas=settings.quotas(),
             access_addr=listeners.region_url,
         )
+        msgsms = MsgsmsBackend(context)
+        smsapi = SmsapiBackend(msgsms)
         state = cls(
             settings=settings,
             listeners=listeners,
@@ -123,9 +127,10 @@ class EmulatorState:
             review=review,
             faults=FaultEngine(),
             requests=RequestLog(store),
-            msgsms=MsgsmsBackend(context),
+            msgsms=msgsms,
+            smsapi=smsapi,
         )
-        state.reset_hooks.append(MsgsmsBackend.reset)
+        state.reset_hooks.extend([smsapi.reset, MsgsmsBackend.reset])
         return state
 
     @property

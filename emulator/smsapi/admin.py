@@ -1,0 +1,88 @@
+"""The send side of the admin API (main port, loopback only): see docs/contracts.md §2."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from ..deps import StateDep
+from ..regions import REGIONS
+from .reports import DeliveryOutcomes
+from .settings import SendingSettings
+from .uplink import Uplink
+from .usage import MONTH_PATTERN, UsageSeed
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/_emulator", tags=["admin"])
+
+
+@router.get("/sending", response_model=SendingSettings)
+def get_sending(state: StateDep) -> SendingSettings:
+    return state.smsapi.settings
+
+
+@router.put("/sending", response_model=SendingSettings)
+def put_sending(state: StateDep, settings: SendingSettings) -> SendingSettings:
+    """Report delay, callback retries and a fixed Beijing time for the promotion window."""
+    state.smsapi.configure(settings)
+    return settings
+
+
+@router.get("/outcomes", response_model=DeliveryOutcomes)
+def get_outcomes(state: StateDep) -> DeliveryOutcomes:
+    return state.smsapi.outcomes()
+
+
+@router.put("/outcomes", response_model=DeliveryOutcomes)
+def put_outcomes(state: StateDep, outcomes: DeliveryOutcomes) -> DeliveryOutcomes:
+    """The status the reports of each number carry (default DELIVRD), from now on."""
+    state.smsapi.set_outcomes(outcomes)
+    return state.smsapi.outcomes()
+
+
+@router.delete("/outcomes", response_model=DeliveryOutcomes)
+def delete_outcomes(state: StateDep) -> DeliveryOutcomes:
+    state.smsapi.set_outcomes(DeliveryOutcomes())
+    return state.smsapi.outcomes()
+
+
+@router.post("/apps/{id}/uplink")
+def inject_uplink(state: StateDep, id: str, uplink: Uplink) -> dict[str, Any]:
+    """A mobile user's message to one of the app's channels, delivered to its up_link_addr."""
+    return state.smsapi.uplink.inject(id, uplink)
+
+
+@router.get("/usage")
+def get_usage(
+    state: StateDep,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
+) -> dict[str, Any]:
+    """Billed segments per template type and category, and the cost with the marginal tiers."""
+    return state.smsapi.ledger.summary(month or state.smsapi.ledger.current_month())
+
+
+@router.post("/usage")
+def seed_usage(state: StateDep, seed: UsageSeed) -> dict[str, Any]:
+    """Record usage without sending (e.g. a month at a tier boundary); answers the month."""
+    state.smsapi.ledger.seed(seed)
+    return state.smsapi.ledger.summary(seed.month)
+
+
+@router.get("/messages")
+def list_messages(
+    state: StateDep,
+    region: Annotated[Literal[REGIONS] | None, Query()] = None,  # type: ignore[valid-type]
+) -> list[dict[str, Any]]:
+    """Every send result, accepted or not, with the reason of a refusal (``status_detail``)."""
+    return state.smsapi.messages(region)
+
+
+@router.get("/callbacks")
+def list_callbacks(
+    state: StateDep,
+    kind: Annotated[Literal["status", "uplink"] | None, Query()] = None,
+) -> list[dict[str, Any]]:
+    """Status reports and uplink messages: fields, state, attempts and the last error."""
+    return state.smsapi.outbox.listing(kind)
