@@ -31,11 +31,13 @@ from .errors import (
 from .pagination import MAX_PAGE_SIZE, paginate
 from .regions import REGIONS, Endpoints
 from .retry import NO_RETRY, RetryPolicy
-from .settings import EndpointOverrides, Settings
+from .settings import CONFIG_KEYS, NAMESPACE, EndpointOverrides, Settings
 
 __all__ = [
+    "CONFIG_KEYS",
     "DEFAULT_TIMEOUT",
     "MAX_PAGE_SIZE",
+    "NAMESPACE",
     "NO_RETRY",
     "PROCESS_CACHE",
     "REGIONS",

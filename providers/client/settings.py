@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, model_va
 from .errors import ConfigurationError
 from .regions import Endpoints
 
-__all__ = ["NAMESPACE", "EndpointOverrides", "Settings"]
+__all__ = ["CONFIG_KEYS", "NAMESPACE", "EndpointOverrides", "Settings"]
 
 NAMESPACE = "msgsms"
 DEFAULT_REGION = "cn-north-4"
@@ -41,6 +41,8 @@ _CONFIG_KEYS = {
     "catalog": "catalog",
 }
 _FIELD_TO_KEY = {field: key for key, field in _CONFIG_KEYS.items()}
+CONFIG_KEYS = tuple(_CONFIG_KEYS)
+"""The stack config keys of namespace `msgsms` that settings read."""
 _CREDENTIAL_KEYS = ("accessKey", "secretKey", "iamUser", "iamPassword", "iamDomain")
 _ENV = {
     "access_key": ("HUAWEICLOUD_SDK_AK", "HW_ACCESS_KEY"),

@@ -1,0 +1,45 @@
+"""The Pulumi dynamic resources of Huawei Cloud MSGSMS: apps, signature files, signatures and
+templates.
+
+```python
+from providers.resources import App, Signature, SignatureArgs
+
+app = App("shop", {"region": "cn-north-4", "app_name": "shop-notify", "scope": "cn"})
+signature = Signature(
+    "shop_sig",
+    SignatureArgs(app_id=app.id, signature_name="云商城", signature_type="NOTIFY_TYPE",
+                  signature_source=0, is_involved_third="No", wait_for="approved"),
+)
+```
+
+Credentials and endpoints come from the stack config (namespace ``msgsms``) or the
+environment, never from resource inputs.
+"""
+
+from .app import App, AppArgs, AppProvider
+from .base import MsgsmsProvider, ProviderError
+from .resource import MsgsmsResource
+from .review import DEFAULT_WAIT_TIMEOUT, ReviewedProvider
+from .signature import Signature, SignatureArgs, SignatureProvider
+from .signature_file import SignatureFile, SignatureFileArgs, SignatureFileProvider
+from .template import Template, TemplateArgs, TemplateProvider
+
+__all__ = [
+    "DEFAULT_WAIT_TIMEOUT",
+    "App",
+    "AppArgs",
+    "AppProvider",
+    "MsgsmsProvider",
+    "MsgsmsResource",
+    "ProviderError",
+    "ReviewedProvider",
+    "Signature",
+    "SignatureArgs",
+    "SignatureFile",
+    "SignatureFileArgs",
+    "SignatureFileProvider",
+    "SignatureProvider",
+    "Template",
+    "TemplateArgs",
+    "TemplateProvider",
+]

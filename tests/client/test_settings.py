@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from providers.client import ConfigurationError, Endpoints, Settings
+from providers.client import CONFIG_KEYS, NAMESPACE, ConfigurationError, Endpoints, Settings
 
 AKSK = {"msgsms:accessKey": "AK123", "msgsms:secretKey": "SK-very-secret"}
 
@@ -149,3 +149,11 @@ def test_settings_refuse_to_be_pickled() -> None:
     settings = Settings.from_config(AKSK, environ={})
     with pytest.raises(TypeError, match="must not be pickled"):
         pickle.dumps(settings)
+
+
+def test_config_keys_are_every_key_settings_accept() -> None:
+    config = {f"{NAMESPACE}:{key}": "" for key in CONFIG_KEYS}
+    config.update({f"{NAMESPACE}:accessKey": "AK", f"{NAMESPACE}:secretKey": "SK"})
+    assert Settings.from_config(config, environ={}).auth_mode == "aksk"
+    with pytest.raises(ConfigurationError, match="unknown setting"):
+        Settings.from_config({f"{NAMESPACE}:regoin": "cn-north-4"}, environ={})

@@ -1,0 +1,452 @@
+"""The mechanics every MSGSMS dynamic provider shares; the resource modules only describe
+their object (fields, replace keys, how to find, create, read, update and delete it).
+
+What the base guarantees, on the engine rules of ``pulumi-dynamic-providers.md``:
+
+* ``check`` normalises the inputs (numbers back to ints, ``""`` and ``None`` dropped,
+  ``yes`` -> ``Yes``, unordered lists sorted), fills ``region`` from ``msgsms:region``, and
+  reports every rule of :mod:`providers.rules` as a failure naming the property. Unknowns
+  (preview) pass through untouched.
+* ``diff`` compares the normalised inputs with the stored outputs (absent and the server's
+  default are the same): nothing changed means no API call at all. A change of a replace key
+  replaces; other changes are classified by the subclass, which may read the live state.
+* ``create`` adopts an object with the same natural key when asked, and otherwise creates
+  once: when the answer is lost (transport error, 5xx) it looks the object up by its natural
+  key before trying again, so a retry never makes a duplicate. When a step after the remote
+  create fails, the new object is deleted again before the error is raised.
+* ``read`` returns the live outputs *and* inputs (as the program would declare them), or an
+  empty id when the object is gone; ``update`` always returns the full outputs; ``delete``
+  counts a missing object as deleted.
+* Credentials come only from ``configure`` (stack config ``msgsms:*``) or the environment
+  and live in a :class:`Connection` that is never pickled: the serialized provider stored in
+  every resource's state is a reference to the class and nothing else.
+* One instance serves concurrent calls: it holds no per-call state, and the client is
+  thread-safe and built once under a lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from providers import rules
+from providers.client import (
+    CONFIG_KEYS,
+    NAMESPACE,
+    ClientError,
+    NotFoundError,
+    ServerError,
+    Settings,
+    SmsClient,
+    TransportError,
+)
+
+from .notices import notice
+from .schema import Field, contains_unknown, normalise, same_value
+
+__all__ = [
+    "MAX_CREATE_ATTEMPTS",
+    "WAITING_FIELDS",
+    "Connection",
+    "Created",
+    "Live",
+    "MsgsmsProvider",
+    "ProviderError",
+]
+
+#: A create whose answer is lost is looked up and, when absent, tried again at most this often.
+MAX_CREATE_ATTEMPTS = 3
+
+#: Inputs every resource takes that only steer the provider (never sent to the API).
+WAITING_FIELDS = (
+    Field("wait_for", remote=False, default="none"),
+    Field("wait_timeout", kind="number", remote=False),
+)
+
+
+class Live(Protocol):
+    """A live object as the API shows it (a response model, or a subclass's wrapper)."""
+
+    @property
+    def id(self) -> str: ...
+
+
+class ProviderError(Exception):
+    """A resource operation that cannot go on; the message says why and what to do."""
+
+
+class Connection:
+    """The stack config of namespace ``msgsms`` and the client built from it on first use.
+
+    Kept out of the pickled provider: it holds credentials and an HTTP connection pool.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._config: dict[str, Any] = {}
+        self._client: SmsClient | None = None
+
+    def configure(self, config: Mapping[str, Any]) -> None:
+        with self._lock:
+            self._config = {k: v for k, v in config.items() if v is not None}
+            self._client = None
+
+    def default_region(self) -> str | None:
+        """``msgsms:region``, else ``HW_REGION_NAME``: the region of resources that name none."""
+        region = self._config.get(f"{NAMESPACE}:region") or os.environ.get("HW_REGION_NAME")
+        return str(region) if region else None
+
+    def client(self) -> SmsClient:
+        """The client, built on first use (settings errors surface here, naming the key)."""
+        with self._lock:
+            if self._client is None:
+                self._client = SmsClient(Settings.from_config(self._config))
+            return self._client
+
+
+@dataclass(frozen=True)
+class Created:
+    """What a remote create answered: the new object's id and outputs only the answer has
+    (an app's secret)."""
+
+    id: str
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+class MsgsmsProvider(ResourceProvider):
+    """Base of the MSGSMS providers; subclasses set the class attributes and the hooks."""
+
+    #: The resource's name in messages and in its type token, e.g. ``Signature``.
+    title: ClassVar[str]
+    #: The kind in :func:`providers.rules.check`.
+    rules_kind: ClassVar[str]
+    #: Every input, in the order of the contract.
+    fields: ClassVar[tuple[Field, ...]]
+    #: Outputs besides the inputs.
+    outputs: ClassVar[tuple[str, ...]]
+    #: Inputs whose change replaces the object.
+    replace_keys: ClassVar[frozenset[str]]
+    #: The input that names the object in messages.
+    name_key: ClassVar[str]
+    #: Remote inputs the API does not show: ``read`` keeps their stored values.
+    unobservable: ClassVar[frozenset[str]] = frozenset({"region"})
+    #: Outputs only a create answer has: kept from the stored outputs afterwards.
+    kept_outputs: ClassVar[frozenset[str]] = frozenset()
+    #: Whether ``adopt`` is on when not given.
+    adopt_by_default: ClassVar[bool] = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._connection = Connection()
+
+    # The provider is pickled into every resource's state: keep only the class reference.
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        self._connection = Connection()
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._connection.configure(
+            {f"{NAMESPACE}:{key}": req.config.get(f"{NAMESPACE}:{key}") for key in CONFIG_KEYS}
+        )
+
+    # ------------------------------------------------------------------ hooks
+
+    def prepare(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        """Inputs ``check`` derives from others (e.g. a file's ``sha256``)."""
+        return inputs
+
+    def candidates(self, client: SmsClient, inputs: Mapping[str, Any]) -> Sequence[Live]:
+        """Live objects with the natural key of ``inputs``, newest first."""
+        return []
+
+    def adoptable(self, client: SmsClient, live: Live, inputs: Mapping[str, Any]) -> bool:
+        """Whether ``adopt`` may take over ``live`` (raise to refuse with a reason)."""
+        return True
+
+    def matches(self, client: SmsClient, live: Live, inputs: Mapping[str, Any]) -> bool:
+        """Whether ``live`` is what a create with ``inputs`` would have made."""
+        return True
+
+    def create_remote(self, client: SmsClient, inputs: Mapping[str, Any]) -> Created:
+        raise NotImplementedError
+
+    def adopt(self, client: SmsClient, live: Live, inputs: Mapping[str, Any]) -> None:
+        """Bring an adopted object in line with ``inputs`` where the API allows it."""
+        changed = self._changed(self.observed(client, live), inputs, remote_only=True)
+        if changed:
+            self.update_remote(client, live.id, inputs, changed)
+
+    def fetch(self, client: SmsClient, region: str, object_id: str) -> Live:
+        """The live object; raises `NotFoundError` when it is gone."""
+        raise NotImplementedError
+
+    def inputs_from_live(self, client: SmsClient, live: Live) -> dict[str, Any]:
+        """The remote inputs as the live object shows them."""
+        raise NotImplementedError
+
+    def outputs_from_live(
+        self, client: SmsClient, live: Live, inputs: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def local_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Outputs computed from the inputs alone (no API call)."""
+        return {}
+
+    def classify(
+        self,
+        client: SmsClient,
+        object_id: str,
+        olds: Mapping[str, Any],
+        news: Mapping[str, Any],
+        changed: list[str],
+    ) -> list[str]:
+        """The keys among ``changed`` (remote, not replace keys) that force a replacement."""
+        return []
+
+    def update_remote(
+        self, client: SmsClient, object_id: str, inputs: Mapping[str, Any], changed: list[str]
+    ) -> None:
+        raise ProviderError(f"{self.title} cannot be changed in place: {', '.join(changed)}")
+
+    def delete_remote(self, client: SmsClient, object_id: str, outputs: Mapping[str, Any]) -> None:
+        raise NotImplementedError
+
+    def delete_before_replace(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+        """Whether the old object must go before its replacement can exist."""
+        return False
+
+    def after_write(
+        self,
+        client: SmsClient,
+        inputs: Mapping[str, Any],
+        object_id: str,
+        outputs: dict[str, Any],
+    ) -> dict[str, Any]:
+        """A last step after create and update (waiting for review); must not raise."""
+        return outputs
+
+    # ------------------------------------------------------------------ helpers
+
+    def _client(self) -> SmsClient:
+        return self._connection.client()
+
+    def _field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    def _declared(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        return normalise(self.fields, values)
+
+    def label(self, inputs: Mapping[str, Any], object_id: str | None = None) -> str:
+        name = inputs.get(self.name_key)
+        where = ", ".join(str(p) for p in (inputs.get("region"), object_id) if p)
+        return f"{self.title} {name!r}" + (f" ({where})" if where else "")
+
+    def observed(self, client: SmsClient, live: Live) -> dict[str, Any]:
+        return normalise(self.fields, self.inputs_from_live(client, live))
+
+    def _changed(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], *, remote_only: bool = False
+    ) -> list[str]:
+        return [
+            f.name
+            for f in self.fields
+            if (f.remote or not remote_only)
+            and (f.name not in self.unobservable or not remote_only)
+            and not same_value(f, olds.get(f.name), news.get(f.name))
+        ]
+
+    def _adopting(self, inputs: Mapping[str, Any]) -> bool:
+        return bool(inputs.get("adopt", self.adopt_by_default))
+
+    def _outputs(
+        self,
+        client: SmsClient,
+        inputs: Mapping[str, Any],
+        live: Live,
+        extras: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        outs: dict[str, Any] = dict.fromkeys(self.outputs)
+        outs.update(inputs)
+        outs.update(self.local_outputs(inputs))
+        outs.update(self.outputs_from_live(client, live, inputs))
+        outs.update({k: v for k, v in extras.items() if k in self.outputs})
+        return outs
+
+    @staticmethod
+    def _require_known(inputs: Mapping[str, Any]) -> None:
+        unknown = sorted(k for k, v in inputs.items() if contains_unknown(v))
+        if unknown:
+            # the engine never sends unknowns outside a preview; refuse rather than send them
+            raise ProviderError(f"inputs {', '.join(unknown)} are not known yet")
+
+    # ------------------------------------------------------------------ the provider interface
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        known = {f.name for f in self.fields}
+        failures = [
+            CheckFailure(
+                key,
+                f"is not an input of msgsms:{self.title}; "
+                f"the inputs are {', '.join(sorted(known))}",
+            )
+            for key in sorted(news)
+            if key not in known and not key.startswith("__")
+        ]
+        inputs = self._declared(news)
+        if "region" not in inputs and (region := self._connection.default_region()):
+            inputs["region"] = region
+        inputs = self.prepare(inputs)
+        problems = rules.check(self.rules_kind, inputs, root=Path.cwd())
+        failures += [CheckFailure(p.property, p.message) for p in problems]
+        return CheckResult(inputs, failures)
+
+    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
+        news = self._declared(_news)
+        changed = self._changed(_olds, news)
+        if not changed:
+            return DiffResult(changes=False)
+        replaces = [k for k in changed if k in self.replace_keys]
+        remote = [k for k in changed if k not in replaces and self._field(k).remote]
+        if remote and not replaces:
+            replaces = self.classify(self._client(), _id, _olds, news, remote)
+        return DiffResult(
+            changes=True,
+            replaces=replaces,
+            delete_before_replace=bool(replaces) and self.delete_before_replace(_olds, news),
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = self._declared(props)
+        self._require_known(inputs)
+        client = self._client()
+        existing = self._find_existing(client, inputs) if self._adopting(inputs) else None
+        created: Created | None = None
+        if existing is not None:
+            notice(f"{self.label(inputs, existing.id)}: adopting the existing {self.title}")
+            self.adopt(client, existing, inputs)
+            object_id = existing.id
+        else:
+            created = self._create_once(client, inputs)
+            object_id = created.id
+        try:
+            live = self.fetch(client, inputs["region"], object_id)
+            outs = self._outputs(client, inputs, live, created.extras if created else {})
+        except Exception:
+            if created is not None:
+                self._roll_back(client, object_id, inputs)
+            raise
+        return CreateResult(object_id, self.after_write(client, inputs, object_id, outs))
+
+    def _find_existing(self, client: SmsClient, inputs: Mapping[str, Any]) -> Live | None:
+        return next(
+            (c for c in self.candidates(client, inputs) if self.adoptable(client, c, inputs)),
+            None,
+        )
+
+    def _create_once(self, client: SmsClient, inputs: Mapping[str, Any]) -> Created:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self.create_remote(client, inputs)
+            except (TransportError, ServerError) as exc:
+                # The create may have been applied before its answer was lost.
+                found = next(
+                    (c for c in self.candidates(client, inputs) if self.matches(client, c, inputs)),
+                    None,
+                )
+                if found is not None:
+                    notice(
+                        f"{self.label(inputs, found.id)}: the answer to the create was lost, "
+                        "but the object exists; taking it"
+                    )
+                    return Created(found.id)
+                if attempt >= MAX_CREATE_ATTEMPTS:
+                    raise
+                notice(f"{self.label(inputs)}: nothing was created ({exc}); trying again")
+
+    def _roll_back(self, client: SmsClient, object_id: str, inputs: Mapping[str, Any]) -> None:
+        try:
+            self.delete_remote(client, object_id, inputs)
+        except NotFoundError:
+            pass
+        except (ClientError, ProviderError) as exc:
+            notice(
+                f"{self.label(inputs, object_id)}: the create failed afterwards and the new "
+                f"object could not be deleted ({exc}); delete it in the console"
+            )
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        stored = self._declared(props)
+        if "region" not in stored:
+            raise ProviderError(
+                f"msgsms:{self.title} {id_} has no region in its state: importing is not "
+                "supported by dynamic providers; declare the resource with adopt: true instead"
+            )
+        client = self._client()
+        try:
+            live = self.fetch(client, stored["region"], id_)
+        except NotFoundError:
+            return ReadResult("", {})
+        inputs = self._read_inputs(self.observed(client, live), stored)
+        extras = {k: props.get(k) for k in self.kept_outputs}
+        return ReadResult(id_, self._outputs(client, inputs, live, extras), inputs)
+
+    def _read_inputs(
+        self, observed: Mapping[str, Any], stored: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The inputs a program would declare for the live object: the stored values where the
+        API does not show them, and live values where it does (leaving out server defaults the
+        program never declared)."""
+        inputs = {}
+        for f in self.fields:
+            if not f.remote or f.name in self.unobservable:
+                value = stored.get(f.name)
+            else:
+                value = observed.get(f.name)
+                undeclared = f.name not in stored and (f.inherited or value == f.default)
+                if undeclared:
+                    value = None
+            if value is not None:
+                inputs[f.name] = value
+        return inputs
+
+    def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
+        inputs = self._declared(_news)
+        self._require_known(inputs)
+        changed = self._changed(_olds, inputs, remote_only=True)
+        client = self._client()
+        if changed:
+            self.update_remote(client, _id, inputs, changed)
+            live = self.fetch(client, inputs["region"], _id)
+            extras = {k: _olds.get(k) for k in self.kept_outputs}
+            outs = self._outputs(client, inputs, live, extras)
+        else:
+            # only the provider's own inputs changed: nothing to send
+            outs = {k: _olds.get(k) for k in self.outputs}
+            outs.update(inputs)
+            outs.update(self.local_outputs(inputs))
+        return UpdateResult(self.after_write(client, inputs, _id, outs))
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        with contextlib.suppress(NotFoundError):  # already gone: what delete wants
+            self.delete_remote(self._client(), _id, self._declared(_props))

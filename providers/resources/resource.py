@@ -1,0 +1,55 @@
+"""The Pulumi side of the resources: what a program declares.
+
+Each resource takes its inputs as a typed ``...Args`` dataclass or as a plain mapping (what
+``providers.catalog.Declaration.resolve`` returns); either may hold Pulumi ``Output`` values.
+Every input and output key is seeded (as ``None``) so that it appears as an attribute of the
+resource object, e.g. ``template.flow_status``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from .base import MsgsmsProvider
+
+__all__ = ["MsgsmsResource"]
+
+
+def _props(args: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(args) and not isinstance(args, type):
+        # not dataclasses.asdict: it would deep-copy Output values
+        pairs = {f.name: getattr(args, f.name) for f in dataclasses.fields(args)}
+    elif isinstance(args, Mapping):
+        pairs = dict(args)
+    else:
+        raise TypeError(f"resource inputs must be an Args dataclass or a mapping, not {args!r}")
+    return {k: v for k, v in pairs.items() if v is not None}
+
+
+class MsgsmsResource(Resource):
+    """Base of the four resources; a subclass names its provider class."""
+
+    provider_class: ClassVar[type[MsgsmsProvider]]
+    #: Outputs the engine must store encrypted (e.g. an app secret).
+    secret_outputs: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: Any,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        provider = self.provider_class()
+        props: dict[str, Any] = dict.fromkeys(f.name for f in provider.fields)
+        props.update(dict.fromkeys(provider.outputs))
+        props.update(_props(args))
+        if self.secret_outputs:
+            opts = pulumi.ResourceOptions.merge(
+                opts, pulumi.ResourceOptions(additional_secret_outputs=list(self.secret_outputs))
+            )
+        super().__init__(provider, resource_name, props, opts)

@@ -1,0 +1,329 @@
+"""``msgsms:Template``: a message template of an app, reviewed by the platform.
+
+While a template is rejected every field changes in place (the change resubmits it);
+otherwise a change of its content fields replaces it with a new template, and a new
+``template_desc`` is kept in the stack with a notice. A template under review cannot be
+deleted: deleting it fails with an error saying so, and the next run tries again.
+``segments`` is the most SMS segments one message can take (longest variable values, the
+bracketed ``signature_name`` included).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import pulumi
+
+from providers import rules
+from providers.client import ApiError, SmsClient, models, paginate
+
+from .base import WAITING_FIELDS, Created, Live, ProviderError
+from .notices import notice
+from .resource import MsgsmsResource
+from .review import ReviewedProvider
+from .schema import Field, same_value
+
+__all__ = ["Template", "TemplateArgs", "TemplateProvider"]
+
+#: What a template says: a change outside the editable states makes it a new template.
+_CONTENT = (
+    "template_name",
+    "template_content",
+    "template_type",
+    "sign_id",
+    "universal_template",
+    "brackets",
+    "send_country",
+    "variable_attributes",
+)
+_REVIEWING = "Reviewing"
+_UNDER_REVIEW_CODE = "MSGSMS.0035"
+
+
+@dataclass
+class LiveTemplate:
+    """A template as the API shows it, with its variables listed on first use."""
+
+    template: models.Template
+    client: SmsClient
+    region: str
+
+    @property
+    def id(self) -> str:
+        return self.template.id
+
+    @property
+    def flow_status(self) -> str | None:
+        return self.template.flow_status
+
+    @property
+    def review_desc(self) -> str | None:
+        return self.template.review_desc
+
+    @cached_property
+    def variables(self) -> list[models.TemplateVariable]:
+        page = self.client.list_template_varilable_details(self.id, region=self.region)
+        return sorted(page.results, key=lambda v: v.variable_index or 0)
+
+
+class TemplateProvider(ReviewedProvider):
+    """Submits templates for review, resubmits rejected ones, replaces the others."""
+
+    title = "Template"
+    rules_kind = "template"
+    name_key = "template_name"
+    fields = (
+        Field("region"),
+        Field("app_id"),
+        Field("scope"),
+        Field("template_name"),
+        Field("template_content"),
+        # absent: a domestic template takes its signature's type, an international one NOTIFY
+        Field("template_type", inherited=True),
+        Field("sign_id"),
+        Field("signature_name", remote=False),
+        Field("universal_template", kind="int", default=0),
+        Field("brackets", default="CN"),
+        Field("send_country", kind="int_set"),
+        Field("template_desc"),
+        Field("variable_attributes", kind="variables"),
+        *WAITING_FIELDS,
+        Field("adopt", kind="bool", remote=False, default=False),
+    )
+    outputs = ("template_id", "flow_status", "review_state", "review_desc", "variables", "segments")
+    replace_keys = frozenset({"region", "app_id", "scope"})
+    # a template's answer names its app by name and key, not by id
+    unobservable = frozenset({"region", "app_id"})
+
+    status_field = "flow_status"
+    approved = frozenset({"Adopted"})
+    rejected = frozenset({"Reject"})
+    under_review = frozenset({_REVIEWING, "SignReviewing"})
+    editable = frozenset({"Reject", "Pending"})
+    review_only = frozenset({"template_desc"})
+
+    def _request(self, client: SmsClient, inputs: Mapping[str, Any]) -> models.TemplateRequest:
+        return models.TemplateRequest.model_validate(
+            {
+                "app_id": inputs["app_id"],
+                "region": inputs["scope"],
+                "template_name": inputs["template_name"],
+                "template_content": inputs["template_content"],
+                "template_type": self._template_type(client, inputs),
+                "sign_id": inputs.get("sign_id"),
+                "universal_template": inputs.get("universal_template"),
+                "brackets": inputs.get("brackets"),
+                "send_country": inputs.get("send_country"),
+                "template_desc": inputs.get("template_desc"),
+                "variable_attributes": inputs.get("variable_attributes"),
+                "flow_status": _REVIEWING,  # submit, never save a draft
+            }
+        )
+
+    @staticmethod
+    def _template_type(client: SmsClient, inputs: Mapping[str, Any]) -> str:
+        if inputs.get("template_type"):
+            return str(inputs["template_type"])
+        if inputs["scope"] == "intl" or not inputs.get("sign_id"):
+            return "NOTIFY_TYPE"
+        signature = client.show_signature(inputs["sign_id"], region=inputs["region"])
+        return signature.signature_type or "NOTIFY_TYPE"
+
+    def candidates(self, client: SmsClient, inputs: Mapping[str, Any]) -> list[Live]:
+        app = client.show_app(inputs["app_id"], region=inputs["region"])
+        query = models.TemplateQuery(app_key=app.app_key, template_name=inputs["template_name"])
+        found = [
+            template
+            for template in paginate(client.list_template_details, query, region=inputs["region"])
+            # the API matches names by substring
+            if template.template_name == inputs["template_name"] and template.app_key == app.app_key
+        ]
+        found.sort(key=lambda t: t.create_time or "", reverse=True)
+        return [LiveTemplate(t, client, inputs["region"]) for t in found]
+
+    def matches(self, client: SmsClient, live: Live, inputs: Mapping[str, Any]) -> bool:
+        observed = self.observed(client, live)
+        return all(
+            same_value(self._field(key), observed.get(key), inputs.get(key)) for key in _CONTENT
+        )
+
+    def adoptable(self, client: SmsClient, live: Live, inputs: Mapping[str, Any]) -> bool:
+        status = self.status_of(live)
+        if status in self.editable or self.matches(client, live, inputs):
+            return True
+        notice(
+            f"{self.label(inputs, live.id)} exists with other content and is {status}, so "
+            "it cannot take the new content; a new template is created instead"
+        )
+        return False
+
+    def create_remote(self, client: SmsClient, inputs: Mapping[str, Any]) -> Created:
+        created = client.create_template(self._request(client, inputs), region=inputs["region"])
+        return Created(created.id)
+
+    def resubmit(self, client: SmsClient, object_id: str, inputs: Mapping[str, Any]) -> None:
+        client.update_template(object_id, self._request(client, inputs), region=inputs["region"])
+
+    def fetch(self, client: SmsClient, region: str, object_id: str) -> LiveTemplate:
+        return LiveTemplate(client.show_template(object_id, region=region), client, region)
+
+    def inputs_from_live(self, client: SmsClient, live: Live) -> dict[str, Any]:
+        assert isinstance(live, LiveTemplate)
+        template = live.template
+        countries = [template.send_country1, template.send_country2, template.send_country3]
+        attributes = [
+            {
+                "variable_index": v.variable_index,
+                "variable_type": v.variable_type,
+                "variable_desc": v.variable_desc,
+            }
+            for v in live.variables
+        ]
+        return {
+            "scope": template.region,
+            "template_name": template.template_name,
+            "template_content": template.template_content,
+            "template_type": template.template_type,
+            "sign_id": template.sign_id,
+            "universal_template": template.universal_template,
+            "brackets": template.brackets,
+            "send_country": [c for c in countries if c] or None,
+            "template_desc": template.template_desc,
+            "variable_attributes": attributes or None,
+        }
+
+    def outputs_from_live(
+        self, client: SmsClient, live: Live, inputs: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        assert isinstance(live, LiveTemplate)
+        variables = [
+            {
+                key: value
+                for key, value in v.model_dump(
+                    include={"variable_index", "variable_type", "variable_length", "variable_desc"}
+                ).items()
+                if value is not None
+            }
+            for v in live.variables
+        ]
+        return {
+            # empty until the template is approved
+            "template_id": live.template.template_id or None,
+            "variables": variables,
+            **self.review_outputs(live),
+        }
+
+    def local_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        return {"segments": rules.estimate_template_segments(inputs).segments}
+
+    def delete_remote(self, client: SmsClient, object_id: str, outputs: Mapping[str, Any]) -> None:
+        region = outputs["region"]
+        status = client.show_template(object_id, region=region).flow_status
+        if status in self.under_review:
+            raise self._under_review(outputs, object_id, status)
+        try:
+            client.delete_template(object_id, region=region)
+        except ApiError as exc:
+            if exc.error_code == _UNDER_REVIEW_CODE or "under review" in (exc.error_detail or ""):
+                raise self._under_review(outputs, object_id, _REVIEWING) from exc
+            raise
+
+    def _under_review(
+        self, outputs: Mapping[str, Any], object_id: str, status: str | None
+    ) -> ProviderError:
+        return ProviderError(
+            f"{self.label(outputs, object_id)} is under review ({status}) and the platform "
+            "does not delete templates under review. It stays in the stack: run the same "
+            "`pulumi up` or `pulumi destroy` again once the review is decided (usually within "
+            "2 hours on workdays)"
+        )
+
+
+@dataclass
+class TemplateArgs:
+    """Inputs of a :class:`Template`."""
+
+    app_id: pulumi.Input[str]
+    """The app's ``id``. Changing it replaces the template."""
+    scope: pulumi.Input[str]
+    """``cn`` or ``intl``: the app's scope. Changing it replaces the template."""
+    template_name: pulumi.Input[str]
+    """1-128 characters."""
+    template_content: pulumi.Input[str]
+    """The text with variables ``${1}``...``${20}`` (or ``${CHARDIGIT}``...), without the
+    signature; 500 characters at most with the bracketed signature."""
+    region: pulumi.Input[str] | None = None
+    """Endpoint region; default ``msgsms:region``. Changing it replaces the template."""
+    template_type: pulumi.Input[str] | None = None
+    """VERIFY_CODE_TYPE, NOTIFY_TYPE or PROMOTION_TYPE; default: the signature's type (cn),
+    NOTIFY_TYPE (intl)."""
+    sign_id: pulumi.Input[str] | None = None
+    """The signature's ``id`` (cn templates that are not universal)."""
+    signature_name: pulumi.Input[str] | None = None
+    """The signature's name: only checks the length limit and counts ``segments``."""
+    universal_template: pulumi.Input[int] | None = None
+    """1: usable with every signature of its type in the app (cn only); default 0."""
+    brackets: pulumi.Input[str] | None = None
+    """``CN`` for 【】 (default) or ``GB`` for []; cn only."""
+    send_country: pulumi.Input[list[int]] | None = None
+    """1-3 country ids (calling codes); intl only."""
+    template_desc: pulumi.Input[str] | None = None
+    """A note to the reviewer (500 characters at most)."""
+    variable_attributes: pulumi.Input[list[Mapping[str, Any]]] | None = None
+    """One ``{variable_index, variable_type, variable_desc}`` per variable of the content."""
+    wait_for: pulumi.Input[str] | None = None
+    """``approved``: wait for the review outcome (up to ``wait_timeout``); default ``none``."""
+    wait_timeout: pulumi.Input[float] | None = None
+    """Seconds ``wait_for: approved`` waits (default 600)."""
+    adopt: pulumi.Input[bool] | None = None
+    """Take over an existing template of the app with the same name (default false)."""
+
+
+class Template(MsgsmsResource, module="msgsms", name="Template"):
+    """A reviewed SMS template (type ``pulumi-python:dynamic/msgsms:Template``).
+
+    The Pulumi id is the template's ``id``; ``template_id`` (what the send API takes) is set
+    once the template is approved.
+    """
+
+    provider_class = TemplateProvider
+
+    region: pulumi.Output[str]
+    app_id: pulumi.Output[str]
+    scope: pulumi.Output[str]
+    template_name: pulumi.Output[str]
+    template_content: pulumi.Output[str]
+    template_type: pulumi.Output[str | None]
+    sign_id: pulumi.Output[str | None]
+    signature_name: pulumi.Output[str | None]
+    universal_template: pulumi.Output[int | None]
+    brackets: pulumi.Output[str | None]
+    send_country: pulumi.Output[list[int] | None]
+    template_desc: pulumi.Output[str | None]
+    variable_attributes: pulumi.Output[list[dict[str, Any]] | None]
+    wait_for: pulumi.Output[str | None]
+    wait_timeout: pulumi.Output[float | None]
+    adopt: pulumi.Output[bool | None]
+    template_id: pulumi.Output[str | None]
+    """The id to send with; empty until the template is approved."""
+    flow_status: pulumi.Output[str]
+    """Reviewing, Adopted, Reject, ..."""
+    review_state: pulumi.Output[str]
+    """``approved``, ``rejected``, ``pending`` or ``disabled``."""
+    review_desc: pulumi.Output[str | None]
+    """The reviewer's reason (after a rejection)."""
+    variables: pulumi.Output[list[dict[str, Any]]]
+    """The variables as the platform reads them: index, type, maximum length, description."""
+    segments: pulumi.Output[int]
+    """The most SMS segments one message can take."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: TemplateArgs | Mapping[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(resource_name, args, opts)

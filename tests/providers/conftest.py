@@ -1,0 +1,27 @@
+"""Fixtures of the provider tests: one real ``python -m pulumi.dynamic`` host per session,
+configured for the session's emulator, and an engine-like driver over it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.providers.support import Deployment, stack_config
+from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
+from tests.support.provider_host import ProviderHost
+
+
+@pytest.fixture(scope="session")
+def provider_host(emulator_session: EmulatorProcess) -> Iterator[ProviderHost]:
+    """The dynamic provider host, started as the engine starts it and configured with the
+    emulator's endpoints and credentials (the secret key sent as a secret)."""
+    with ProviderHost(PROJECT_ROOT, project="msgsms") as host:
+        host.configure(stack_config(emulator_session))
+        yield host
+
+
+@pytest.fixture
+def deployment(emulator: EmulatorProcess, provider_host: ProviderHost) -> Deployment:
+    """The engine's call sequences against the provider host, on a reset emulator."""
+    return Deployment(provider_host, emulator)

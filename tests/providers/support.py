@@ -1,0 +1,304 @@
+"""The engine's call sequences over a real provider host, and the emulator's review and
+fault controls, for the provider tests.
+
+:class:`Deployment` does what the Pulumi engine does for one resource at a time (see
+``pulumi-dynamic-providers.md``): ``create`` is Check({}) -> Create; ``up`` is Check(old
+inputs) -> Diff(old outputs) -> nothing, Update, or a replacement (Check({}) -> Create ->
+Delete, or Delete first with delete-before-replace); ``refresh`` is Read; ``destroy`` is
+Delete. Values stay in wire form, as the engine stores them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+import httpx
+
+from providers.resources import MsgsmsProvider
+from tests.support.emulator import EmulatorProcess
+from tests.support.provider_host import (
+    PROVIDER_KEY,
+    CheckResult,
+    DiffResult,
+    ProviderHost,
+    provider_reference,
+    secret,
+)
+
+__all__ = [
+    "Deployment",
+    "Reviewer",
+    "State",
+    "Step",
+    "decide",
+    "drop_next_response",
+    "objects",
+    "set_review",
+    "stack_config",
+]
+
+Kind = type[MsgsmsProvider]
+
+
+def stack_config(emu: EmulatorProcess, region: str = "cn-north-4") -> dict[str, Any]:
+    """The stack config a user of the emulator sets (``msgsms:*``), the secret key a secret."""
+    regions: dict[str, dict[str, str]] = emu.info["regions"]
+    return {
+        "msgsms:region": region,
+        "msgsms:accessKey": emu.info["access_key"],
+        "msgsms:secretKey": secret(emu.info["secret_key"]),
+        "msgsms:projectIds": {name: r["project_id"] for name, r in regions.items()},
+        "msgsms:endpoints": {
+            "iam": emu.iam_url,
+            "msgsms": {name: r["msgsms_url"] for name, r in regions.items()},
+            "smsapi": {name: r["smsapi_url"] for name, r in regions.items()},
+        },
+    }
+
+
+@dataclass(frozen=True)
+class State:
+    """A resource as the engine keeps it: id, checked inputs and outputs (wire form)."""
+
+    kind: Kind
+    name: str
+    id: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+
+    @property
+    def urn(self) -> str:
+        return urn(self.kind, self.name)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.outputs.get(key)
+
+
+@dataclass(frozen=True)
+class Step:
+    op: Literal["same", "update", "replace"]
+    diff: DiffResult
+    state: State
+
+
+def urn(kind: Kind, name: str) -> str:
+    return f"urn:pulumi:test::msgsms::pulumi-python:dynamic/msgsms:{kind.title}::{name}"
+
+
+class Deployment:
+    """The engine's sequences for single resources, plus what the tests observe."""
+
+    def __init__(self, host: ProviderHost, emulator: EmulatorProcess) -> None:
+        self.host = host
+        self.emulator = emulator
+        self._refs: dict[Kind, str] = {}
+
+    def ref(self, kind: Kind) -> str:
+        """The ``__provider`` string a resource of ``kind`` carries."""
+        if kind not in self._refs:
+            self._refs[kind] = provider_reference(kind())
+        return self._refs[kind]
+
+    def _bag(self, kind: Kind, props: Mapping[str, Any]) -> dict[str, Any]:
+        return {**props, PROVIDER_KEY: self.ref(kind)}
+
+    # ---- engine calls
+
+    def check(
+        self,
+        kind: Kind,
+        news: Mapping[str, Any],
+        olds: Mapping[str, Any] | None = None,
+        *,
+        preview: bool = False,
+    ) -> CheckResult:
+        return self.host.check(
+            urn(kind, "r"),
+            self._bag(kind, olds) if olds else {},
+            self._bag(kind, news),
+            allow_unknowns=preview,
+        )
+
+    def _checked(self, kind: Kind, news: Mapping[str, Any], olds: Mapping[str, Any]) -> dict:
+        result = self.check(kind, news, olds)
+        assert not result.failures, result.failures
+        return result.inputs
+
+    def create(self, kind: Kind, name: str, news: Mapping[str, Any]) -> State:
+        inputs = self._checked(kind, news, {})
+        created = self.host.create(urn(kind, name), inputs)
+        return State(kind, name, created.id, inputs, created.outputs)
+
+    def diff(self, state: State, news: Mapping[str, Any], *, preview: bool = False) -> DiffResult:
+        checked = self.check(state.kind, news, state.inputs, preview=preview)
+        assert not checked.failures, checked.failures
+        return self.host.diff(
+            state.id,
+            state.urn,
+            state.outputs,
+            checked.inputs,
+            old_inputs=state.inputs,
+            allow_unknowns=preview,
+        )
+
+    def up(self, state: State, news: Mapping[str, Any]) -> Step:
+        inputs = self._checked(state.kind, news, state.inputs)
+        diff = self.host.diff(state.id, state.urn, state.outputs, inputs, old_inputs=state.inputs)
+        if diff.changes == "none":
+            return Step("same", diff, replace(state, inputs=inputs))
+        if not diff.replaces:
+            outputs = self.host.update(
+                state.id, state.urn, state.outputs, inputs, old_inputs=state.inputs
+            )
+            return Step("update", diff, replace(state, inputs=inputs, outputs=outputs))
+        fresh = self._checked(state.kind, news, {})
+        if diff.delete_before_replace:
+            self.destroy(state)
+            created = self.host.create(state.urn, fresh)
+        else:
+            created = self.host.create(state.urn, fresh)
+            self.destroy(state)
+        new = replace(state, id=created.id, inputs=fresh, outputs=created.outputs)
+        return Step("replace", diff, new)
+
+    def refresh(self, state: State) -> State | None:
+        read = self.host.read(state.id, state.urn, state.outputs, state.inputs)
+        if read.gone:
+            return None
+        inputs = read.inputs if read.inputs is not None else state.inputs
+        return replace(state, id=read.id, inputs=inputs, outputs=read.outputs)
+
+    def destroy(self, state: State) -> None:
+        self.host.delete(state.id, state.urn, state.outputs, old_inputs=state.inputs)
+
+    # ---- observations
+
+    def mark(self) -> tuple[int, int]:
+        """A point in the API request log and in the provider's output."""
+        return self.emulator.last_seq(), self.host.output.mark()
+
+    def api_calls(self, mark: tuple[int, int]) -> list[str]:
+        """``METHOD /path`` of every MSGSMS request since ``mark``."""
+        requests = self.emulator.requests(since=mark[0], api="msgsms")
+        return [f"{r['method']} {r['path']}" for r in requests]
+
+    def notices(self, mark: tuple[int, int]) -> list[str]:
+        """What the provider printed to stderr since ``mark``."""
+        return [line.text for line in self.host.output.since(mark[1]) if line.stream == "stderr"]
+
+
+def objects(emu: EmulatorProcess, kind: str, region: str | None = None) -> list[dict[str, Any]]:
+    """Every stored object of ``kind`` (apps, signatures, templates, files)."""
+    params = {"kind": kind, **({"region": region} if region else {})}
+    response = emu.admin.get("/objects", params=params)
+    response.raise_for_status()
+    return list(response.json())
+
+
+def set_review(emu: EmulatorProcess, mode: str = "auto", delay: float = 0.0) -> None:
+    response = emu.admin.put("/review-policy", json={"mode": mode, "delay_seconds": delay})
+    response.raise_for_status()
+
+
+def decide(
+    emu: EmulatorProcess,
+    kind: Literal["signatures", "templates"],
+    object_id: str,
+    decision: Literal["approve", "reject"],
+    reason: str | None = None,
+    status: str | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"decision": decision}
+    if reason:
+        body["review_desc"] = reason
+    if status:
+        body["status"] = status
+    response = emu.admin.post(f"/{kind}/{object_id}/review", json=body)
+    response.raise_for_status()
+    return dict(response.json())
+
+
+_UNDER_REVIEW = {"signatures": ("PENDING_REVIEW", "PENDING_ACTIVATE"), "templates": ("Reviewing",)}
+
+
+class Reviewer:
+    """A reviewer working beside a blocking provider call (manual review mode): decides every
+    object of ``kind`` that is under review, as soon as it shows up, ``decisions`` in turn
+    (the last one repeats)."""
+
+    def __init__(
+        self,
+        emu: EmulatorProcess,
+        kind: Literal["signatures", "templates"],
+        *decisions: tuple[Literal["approve", "reject"], str | None, str | None],
+    ) -> None:
+        self.emu = emu
+        self.kind = kind
+        self.decisions = list(decisions)
+        self.decided: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._error: BaseException | None = None
+
+    def _run(self) -> None:
+        field = "status" if self.kind == "signatures" else "flow_status"
+        # a client of its own: the admin client belongs to the test's thread
+        with httpx.Client(base_url=self.emu.url + "/_emulator", timeout=30) as admin:
+            try:
+                while not self._stop.wait(0.05):
+                    items = admin.get("/objects", params={"kind": self.kind}).json()
+                    for item in items:
+                        if item[field] in _UNDER_REVIEW[self.kind]:
+                            step = min(len(self.decided), len(self.decisions) - 1)
+                            decision, reason, status = self.decisions[step]
+                            body = {"decision": decision, "review_desc": reason, "status": status}
+                            body = {k: v for k, v in body.items() if v is not None}
+                            admin.post(f"/{self.kind}/{item['id']}/review", json=body)
+                            self.decided.append(item["id"])
+            except BaseException as exc:
+                self._error = exc
+
+    def __enter__(self) -> Reviewer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+        if self._error is not None:
+            raise self._error
+
+
+@contextmanager
+def drop_next_response(emu: EmulatorProcess, api: str = "msgsms") -> Iterator[list[str]]:
+    """Drop API responses (after the write commits) until the first one is dropped, then
+    stop dropping. Yields the list that receives ``METHOD /path`` of the dropped requests."""
+    since = emu.last_seq()
+    emu.admin.put("/faults", json={"drop_rate": 1.0, "apis": [api]}).raise_for_status()
+    dropped: list[str] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        with httpx.Client(base_url=emu.url + "/_emulator", timeout=30) as admin:
+            while not stop.is_set():
+                log = admin.get("/requests", params={"since": since, "api": api}).json()
+                hits = [r for r in log["requests"] if r["fault"] == "dropped"]
+                if hits:
+                    admin.delete("/faults")
+                    dropped.extend(f"{r['method']} {r['path']}" for r in hits)
+                    return
+                time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield dropped
+    finally:
+        stop.set()
+        watcher.join(timeout=30)
+        emu.admin.delete("/faults").raise_for_status()
