@@ -114,7 +114,7 @@ def parse_batch_form(content_type: str | None, body: bytes) -> Submission:
     _content_type(content_type, _FORM, "batchSendSms")
     try:
         fields: dict[str, str] = {}
-        for key, value in parse_qsl(body.decode("utf-8"), keep_blank_values=True):
+        for key, value in parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict"):
             fields.setdefault(key, value)
     except (UnicodeDecodeError, ValueError) as error:
         raise SmsapiError("E000000", f"The form cannot be read: {error}.") from None
