@@ -1,0 +1,361 @@
+"""msgsms:Template through the real provider host against the emulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from huaweicloudsdkmsgsms.v2 import (
+    CreateTemplateRequest,
+    SmsTemplateReq,
+    SmsTemplateVariableAttrReq,
+    UpdateTemplateRequest,
+)
+
+from providers.resources import AppProvider, SignatureProvider, TemplateProvider
+from tests.emulator.sdk import msgsms_client
+from tests.providers.support import (
+    Deployment,
+    Reviewer,
+    State,
+    decide,
+    drop_next_response,
+    objects,
+    set_review,
+)
+from tests.support.emulator import EmulatorProcess
+from tests.support.provider_host import ProviderError
+
+CONTENT = "您的订单${1}已发货，预计${2}送达。"
+VARIABLES = [
+    {"variable_index": 1, "variable_type": "CHARDIGIT"},
+    {"variable_index": 2, "variable_type": "DATETIME"},
+]
+
+
+def make_app(deployment: Deployment, name: str, scope: str = "cn", region: str = "cn-north-4"):
+    return deployment.create(
+        AppProvider, name, {"region": region, "app_name": name, "scope": scope}
+    )
+
+
+def make_signature(deployment: Deployment, emulator: EmulatorProcess, app: State) -> State:
+    """An approved signature of ``app`` (reviews are manual in these tests)."""
+    sig = deployment.create(
+        SignatureProvider,
+        f"sig-{app.name}",
+        {
+            "region": app["region"],
+            "app_id": app.id,
+            "signature_name": f"云商城{app.name}",
+            "signature_type": "NOTIFY_TYPE",
+            "signature_source": 0,
+            "is_involved_third": "No",
+        },
+    )
+    decide(emulator, "signatures", sig.id, "approve")
+    return sig
+
+
+@pytest.fixture
+def shop(deployment: Deployment, emulator: EmulatorProcess) -> tuple[State, State]:
+    """A cn app and its approved signature; reviews stay manual from here on."""
+    set_review(emulator, "manual")
+    app = make_app(deployment, "shop")
+    return app, make_signature(deployment, emulator, app)
+
+
+def template(shop: tuple[State, State], **extra: Any) -> dict[str, Any]:
+    app, sig = shop
+    return {
+        "region": app["region"],
+        "app_id": app.id,
+        "scope": "cn",
+        "template_name": "order-shipped",
+        "template_content": CONTENT,
+        "template_type": "NOTIFY_TYPE",
+        "sign_id": sig.id,
+        "signature_name": sig["signature_name"],
+        "universal_template": 0,
+        "variable_attributes": VARIABLES,
+        **extra,
+    }
+
+
+def test_create_waits_for_approval_and_outputs_the_review_variables_and_segments(
+    deployment: Deployment, emulator: EmulatorProcess, shop: tuple[State, State]
+) -> None:
+    mark = deployment.mark()
+    with Reviewer(emulator, "templates", ("approve", None, None)):
+        tpl = deployment.create(TemplateProvider, "shipped", template(shop, wait_for="approved"))
+    [stored] = objects(emulator, "templates")
+    assert tpl.id == stored["id"]
+    assert (tpl["flow_status"], tpl["review_state"]) == ("Adopted", "approved")
+    assert tpl["template_id"] == stored["template_id"] and tpl["template_id"]
+    assert tpl["variables"] == [
+        {"variable_index": 1, "variable_type": "CHARDIGIT", "variable_length": 20},
+        {"variable_index": 2, "variable_type": "DATETIME", "variable_length": 20},
+    ]
+    # 【云商城shop】 (8) + 16 fixed characters + 2 x 20 for the variables = 64: one segment
+    assert tpl["segments"] == 1
+    assert "approved (Adopted)" in deployment.notices(mark)[-1]
+
+
+def test_a_second_up_makes_no_api_call_even_with_reordered_lists(
+    deployment: Deployment, shop: tuple[State, State]
+) -> None:
+    tpl = deployment.create(TemplateProvider, "shipped", template(shop))
+    mark = deployment.mark()
+    reordered = template(shop, variable_attributes=list(reversed(VARIABLES)))
+    del reordered["universal_template"]  # absent is the server's 0
+    assert deployment.up(tpl, reordered).op == "same"
+    assert deployment.api_calls(mark) == []
+
+
+def test_the_type_follows_the_signature_when_not_given(
+    deployment: Deployment, emulator: EmulatorProcess, shop: tuple[State, State]
+) -> None:
+    news = template(shop)
+    del news["template_type"]
+    tpl = deployment.create(TemplateProvider, "shipped", news)
+    assert objects(emulator, "templates")[0]["template_type"] == "NOTIFY_TYPE"
+    assert deployment.up(tpl, news).op == "same"
+    refreshed = deployment.refresh(tpl)
+    assert refreshed is not None and "template_type" not in refreshed.inputs
+
+
+def test_a_rejected_template_changes_in_place_and_is_resubmitted(
+    deployment: Deployment, emulator: EmulatorProcess, shop: tuple[State, State]
+) -> None:
+    tpl = deployment.create(TemplateProvider, "shipped", template(shop))
+    decide(emulator, "templates", tpl.id, "reject", "say when")
+    news = template(shop, template_content="您的订单${1}已于${2}发货。")
+    mark = deployment.mark()
+    step = deployment.up(tpl, news)
+    assert (step.op, step.state.id) == ("update", tpl.id)
+    [stored] = objects(emulator, "templates")
+    assert stored["template_content"] == news["template_content"]
+    assert stored["flow_status"] == "Reviewing"
+    assert step.state["flow_status"] == "Reviewing" and step.state["review_desc"] is None
+    assert any("resubmits it for review" in n for n in deployment.notices(mark))
+
+
+@pytest.mark.parametrize("decision", ["approve", None])
+def test_a_content_change_of_an_approved_or_reviewing_template_replaces_it(
+    deployment: Deployment,
+    emulator: EmulatorProcess,
+    shop: tuple[State, State],
+    decision: str | None,
+) -> None:
+    tpl = deployment.create(TemplateProvider, "shipped", template(shop))
+    if decision:
+        decide(emulator, "templates", tpl.id, decision)
+    news = template(shop, template_content="您的订单${1}已发货，${2}送达。")
+    diff = deployment.diff(tpl, news)
+    assert (diff.changes, diff.replaces) == ("some", ("template_content",))
+    assert not diff.delete_before_replace
+    if decision:
+        step = deployment.up(tpl, news)
+        assert step.op == "replace"
+        assert [t["id"] for t in objects(emulator, "templates")] == [step.state.id]
+        return
+    # under review the old template cannot be deleted yet: the replacement exists, the
+    # deletion fails clearly and works on a later run
+    with pytest.raises(ProviderError) as caught:
+        deployment.up(tpl, news)
+    assert "under review (Reviewing)" in caught.value.reason
+    assert "run the same `pulumi up` or `pulumi destroy` again" in caught.value.reason
+    assert len(objects(emulator, "templates")) == 2
+    decide(emulator, "templates", tpl.id, "reject")
+    deployment.destroy(tpl)
+    assert tpl.id not in {t["id"] for t in objects(emulator, "templates")}
+
+
+def test_a_new_description_of_an_approved_template_is_kept_with_a_notice(
+    deployment: Deployment, emulator: EmulatorProcess, shop: tuple[State, State]
+) -> None:
+    tpl = deployment.create(TemplateProvider, "shipped", template(shop))
+    decide(emulator, "templates", tpl.id, "approve")
+    news = template(shop, template_desc="shipping notices")
+    mark = deployment.mark()
+    step = deployment.up(tpl, news)
+    assert (step.op, step.state.id) == ("update", tpl.id)
+    assert all(c.startswith("GET ") for c in deployment.api_calls(mark))
+    assert any("kept in the stack but not sent" in n for n in deployment.notices(mark))
+    assert objects(emulator, "templates")[0]["template_desc"] is None
+
+
+@pytest.mark.parametrize("key", ["app_id", "region"])
+def test_another_app_or_region_replaces_the_template(
+    deployment: Deployment, emulator: EmulatorProcess, shop: tuple[State, State], key: str
+) -> None:
+    tpl = deployment.create(TemplateProvider, "shipped", template(shop))
+    decide(emulator, "templates", tpl.id, "approve")
+    region = "cn-south-1" if key == "region" else "cn-north-4"
+    other = make_app(deployment, "other", region=region)
+    moved = template((other, make_signature(deployment, emulator, other)))
+    step = deployment.up(tpl, moved)
+    assert step.op == "replace"
+    assert key in step.diff.replaces
+    assert [t["id"] for t in objects(emulator, "templates")] == [step.state.id]
+
+
+def test_an_international_template_with_countries_in_any_order(
+    deployment: Deployment, emulator: EmulatorProcess
+) -> None:
+    world = make_app(deployment, "world", scope="intl")
+    news = {
+        "region": "cn-north-4",
+        "app_id": world.id,
+        "scope": "intl",
+        "template_name": "otp",
+        "template_content": "Your code is ${1}",
+        "send_country": [44, 33.0, 1],
+        "variable_attributes": [{"variable_index": 1.0, "variable_type": "CHARDIGIT"}],
+    }
+    tpl = deployment.create(TemplateProvider, "otp", news)
+    assert tpl.inputs["send_country"] == [1, 33, 44]
+    [stored] = objects(emulator, "templates")
+    assert (stored["template_type"], stored["brackets"]) == ("NOTIFY_TYPE", None)
+    assert deployment.up(tpl, {**news, "send_country": [33, 1, 44]}).op == "same"
+    refreshed = deployment.refresh(tpl)
+    assert refreshed is not None
+    assert {k: v for k, v in refreshed.inputs.items() if k != "__provider"} == {
+        **news,
+        "send_country": [1, 33, 44],
+        "variable_attributes": [{"variable_index": 1, "variable_type": "CHARDIGIT"}],
+    }
+
+
+def test_a_universal_template_needs_no_signature(
+    deployment: Deployment, emulator: EmulatorProcess, shop: tuple[State, State]
+) -> None:
+    news = template(shop, universal_template=1)
+    del news["sign_id"], news["signature_name"]
+    tpl = deployment.create(TemplateProvider, "any", news)
+    assert objects(emulator, "templates")[0]["universal_template"] == 1
+    assert deployment.up(tpl, news).op == "same"
+
+
+def test_adopt_takes_over_a_template_with_the_same_name_and_content(
+    deployment: Deployment, emulator: EmulatorProcess, shop: tuple[State, State]
+) -> None:
+    app, sig = shop
+    made = msgsms_client(emulator).create_template(
+        CreateTemplateRequest(
+            body=SmsTemplateReq(
+                app_id=app.id,
+                region="cn",
+                template_name="order-shipped",
+                template_content=CONTENT,
+                template_type="NOTIFY_TYPE",
+                sign_id=sig.id,
+                universal_template=0,
+                variable_attributes=[
+                    SmsTemplateVariableAttrReq(variable_index=1, variable_type="CHARDIGIT"),
+                    SmsTemplateVariableAttrReq(variable_index=2, variable_type="DATETIME"),
+                ],
+            )
+        )
+    )
+    tpl = deployment.create(TemplateProvider, "shipped", template(shop, adopt=True))
+    assert tpl.id == made.id
+    assert len(objects(emulator, "templates")) == 1
+
+
+def test_adopt_leaves_a_same_name_template_whose_content_cannot_change(
+    deployment: Deployment, emulator: EmulatorProcess, shop: tuple[State, State]
+) -> None:
+    old = deployment.create(TemplateProvider, "old", template(shop))
+    decide(emulator, "templates", old.id, "approve")
+    mark = deployment.mark()
+    news = template(shop, adopt=True, template_content="订单${1}已发货，${2}送达")
+    tpl = deployment.create(TemplateProvider, "shipped", news)
+    assert tpl.id != old.id
+    assert any("exists with other content" in n for n in deployment.notices(mark))
+
+
+def test_a_lost_create_answer_leaves_no_duplicate(
+    deployment: Deployment, emulator: EmulatorProcess, shop: tuple[State, State]
+) -> None:
+    mark = deployment.mark()
+    with drop_next_response(emulator) as dropped:
+        tpl = deployment.create(TemplateProvider, "shipped", template(shop))
+    assert dropped[0].startswith("POST ") and dropped[0].endswith("/templates")
+    [stored] = objects(emulator, "templates")
+    assert tpl.id == stored["id"]
+    assert len([c for c in deployment.api_calls(mark) if c.startswith("POST ")]) == 1
+
+
+def test_refresh_sees_a_resubmission_made_with_the_official_sdk(
+    deployment: Deployment, emulator: EmulatorProcess, shop: tuple[State, State]
+) -> None:
+    app, sig = shop
+    tpl = deployment.create(TemplateProvider, "shipped", template(shop))
+    decide(emulator, "templates", tpl.id, "reject", "too long")
+    msgsms_client(emulator).update_template(
+        UpdateTemplateRequest(
+            id=tpl.id,
+            body=SmsTemplateReq(
+                app_id=app.id,
+                region="cn",
+                template_name="order-shipped",
+                template_content="订单${1}已发货",
+                template_type="NOTIFY_TYPE",
+                sign_id=sig.id,
+                variable_attributes=[
+                    SmsTemplateVariableAttrReq(variable_index=1, variable_type="CHARDIGIT")
+                ],
+            ),
+        )
+    )
+    refreshed = deployment.refresh(tpl)
+    assert refreshed is not None
+    assert refreshed.inputs["template_content"] == "订单${1}已发货"
+    assert refreshed.inputs["variable_attributes"] == [
+        {"variable_index": 1, "variable_type": "CHARDIGIT"}
+    ]
+    assert refreshed["flow_status"] == "Reviewing"
+    assert [v["variable_index"] for v in refreshed["variables"]] == [1]
+    assert refreshed.inputs["signature_name"] == sig["signature_name"]  # kept: not in the API
+    # the program still declares the old content: the template is under review, so replace
+    assert deployment.diff(refreshed, template(shop)).replaces == (
+        "template_content",
+        "variable_attributes",
+    )
+
+
+def test_delete_under_review_fails_clearly_and_a_missing_template_counts_as_deleted(
+    deployment: Deployment, emulator: EmulatorProcess, shop: tuple[State, State]
+) -> None:
+    tpl = deployment.create(TemplateProvider, "shipped", template(shop))
+    with pytest.raises(ProviderError) as caught:
+        deployment.destroy(tpl)
+    assert "is under review (Reviewing)" in caught.value.reason
+    decide(emulator, "templates", tpl.id, "approve")
+    deployment.destroy(tpl)
+    assert objects(emulator, "templates") == []
+    deployment.destroy(tpl)
+    assert deployment.refresh(tpl) is None
+
+
+def test_check_reports_template_rules_by_property(
+    deployment: Deployment, shop: tuple[State, State]
+) -> None:
+    failures = deployment.check(
+        TemplateProvider,
+        template(
+            shop,
+            template_type="VERIFY_CODE_TYPE",
+            template_content="【云商城】您好${1}${2}",
+            variable_attributes=[{"variable_index": 3, "variable_type": "TEXT"}],
+        ),
+    ).failures
+    by_property = {f.property: f.reason for f in failures}
+    assert {
+        "template_content",
+        "variable_attributes",
+        "variable_attributes[0].variable_index",
+        "variable_attributes[0].variable_desc",
+    } <= set(by_property)
+    assert any("verification-code" in f.reason for f in failures)
