@@ -13,6 +13,10 @@ What it does, in order:
 
 Other stacks get no emulator and no passphrase default: they bring their own credentials
 (stack config or environment) and their own ``PULUMI_CONFIG_PASSPHRASE``.
+
+The emulator's place can be moved (the dev stack's endpoints expect the defaults, so this is
+for tests): ``MSGSMS_EMULATOR_PORT`` (8790), ``MSGSMS_EMULATOR_DIR`` (``.emulator``) and
+``MSGSMS_EMULATOR_FLAGS``, further ``serve`` flags such as ``--parent-pid``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -34,8 +39,9 @@ __all__ = ["ROOT", "EmulatorInfo", "StackError", "ensure_emulator", "find_pulumi
 ROOT = Path(__file__).resolve().parent.parent
 CLI_DIR = ROOT / ".pulumi-cli"
 BACKEND_DIR = ROOT / ".pulumi"
-EMULATOR_DIR = ROOT / ".emulator"
-EMULATOR_PORT = 8790
+EMULATOR_DIR = Path(os.environ.get("MSGSMS_EMULATOR_DIR") or ROOT / ".emulator")
+EMULATOR_PORT = int(os.environ.get("MSGSMS_EMULATOR_PORT") or 8790)
+EMULATOR_FLAGS = tuple(shlex.split(os.environ.get("MSGSMS_EMULATOR_FLAGS", "")))
 # Not a secret: it only guards the dev stack's state, whose secrets are the emulator's.
 DEV_PASSPHRASE = "dev-stack-passphrase-not-secret"
 STARTUP_TIMEOUT = 60.0
@@ -85,8 +91,9 @@ def ensure_emulator(
 ) -> EmulatorInfo:
     """Start the emulator in the background unless one already serves ``port``.
 
-    The start-up line is kept in ``<data_dir>/startup.json``; a running emulator started by an
-    earlier ``make up`` is reused through it.
+    The start-up line is kept in ``<data_dir>/startup.json`` and the process id in
+    ``<data_dir>/emulator.pid``; a running emulator started by an earlier ``make up`` is reused
+    through them.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     startup = data_dir / "startup.json"
@@ -117,6 +124,7 @@ def ensure_emulator(
                 str(port),
                 "--data-dir",
                 str(data_dir),
+                *EMULATOR_FLAGS,
             ],
             cwd=ROOT,
             stdout=out,
@@ -124,6 +132,7 @@ def ensure_emulator(
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
+    (data_dir / "emulator.pid").write_text(f"{process.pid}\n")
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         text = startup.read_text()
@@ -190,14 +199,19 @@ def run(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tools/stack.py", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="tools/stack.py",
+        description=__doc__.split("\n")[0],
+        usage="%(prog)s {up,preview,destroy,refresh} [--stack STACK] [-- PULUMI_ARGS...]",
+        epilog="Arguments after -- go to the pulumi command, e.g. -- --diff.",
+    )
     parser.add_argument("action", choices=["up", "preview", "destroy", "refresh"])
     parser.add_argument("--stack", default=os.environ.get("STACK", "dev"))
-    parser.add_argument(
-        "extra", nargs=argparse.REMAINDER, help="further arguments for the pulumi command, after --"
-    )
-    ns = parser.parse_args(argv)
-    extra = [a for a in ns.extra if a != "--"]
+    args = list(sys.argv[1:] if argv is None else argv)
+    # split by hand: an argparse remainder would also swallow `--stack` after the action
+    split = args.index("--") if "--" in args else len(args)
+    ns = parser.parse_args(args[:split])
+    extra = args[split + 1 :]
     try:
         return run(ns.action, ns.stack, extra)
     except StackError as exc:

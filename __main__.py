@@ -1,0 +1,105 @@
+"""The Pulumi program: this stack's catalog, declared as MSGSMS resources.
+
+Stack config (namespace ``msgsms``): ``catalog`` is the catalog file, relative to the project
+root (default ``stacks/<stack>.sms.yaml``); ``region`` is the region of entries that name none
+(else ``HW_REGION_NAME``). A catalog with problems stops the program before any resource is
+declared, listing every problem as ``file:line: path: message``.
+
+Each entry becomes a resource named after its logical key. References become Outputs of the
+resource they name (an app's id, a file's ``file_id``, a signature's id), so the engine orders
+creates apps first, then files, signatures and templates, and deletes in reverse.
+
+Stack outputs, grouped by kind and keyed like the catalog (``pulumi stack output --json``):
+``apps`` (id, app_key, app_secret as a secret, status), ``files`` (id, file_id),
+``signatures`` (id, signature_id, status, channel_num, review_desc) and ``templates``
+(id, template_id, flow_status, segments, review_desc).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import pulumi
+
+from providers.catalog import Catalog, CatalogError, Reference, load_catalog
+from providers.resources import App, MsgsmsResource, Signature, SignatureFile, Template
+
+ROOT = Path(__file__).resolve().parent
+
+#: The resource class of each catalog kind.
+RESOURCES: Mapping[str, type[MsgsmsResource]] = {
+    "app": App,
+    "file": SignatureFile,
+    "signature": Signature,
+    "template": Template,
+}
+
+#: Per kind: the stack output it is grouped under and the resource outputs exported.
+EXPORTS: Mapping[str, tuple[str, tuple[str, ...]]] = {
+    "app": ("apps", ("id", "app_key", "app_secret", "status")),
+    "file": ("files", ("id", "file_id")),
+    "signature": ("signatures", ("id", "signature_id", "status", "channel_num", "review_desc")),
+    "template": ("templates", ("id", "template_id", "flow_status", "segments", "review_desc")),
+}
+
+#: Exported outputs that stay encrypted in state and masked by `pulumi stack output`.
+SECRET_EXPORTS = frozenset({("app", "app_secret")})
+
+
+def _shown(path: Path) -> Path:
+    """The path as the user would type it: relative when it lies below the working directory."""
+    cwd = Path.cwd()
+    return path.relative_to(cwd) if path.is_relative_to(cwd) else path
+
+
+def load_stack_catalog() -> Catalog:
+    """Load the catalog named by the stack config, or stop the program listing its problems."""
+    config = pulumi.Config("msgsms")
+    configured = Path(config.get("catalog") or f"stacks/{pulumi.get_stack()}.sms.yaml")
+    path = configured if configured.is_absolute() else ROOT / configured
+    region = config.get("region") or os.environ.get("HW_REGION_NAME")
+    try:
+        catalog = load_catalog(_shown(path), root=ROOT, default_region=region)
+    except CatalogError as exc:
+        lines = [str(problem) for problem in (*exc.problems, *exc.warnings)]
+        raise pulumi.RunError(
+            f"the catalog {_shown(path)} has {len(exc.problems)} problem(s); nothing was "
+            "declared. Fix them (`python -m providers validate` checks offline):\n"
+            + "\n".join(lines)
+        ) from None
+    for warning in catalog.warnings:
+        pulumi.log.warn(str(warning))
+    return catalog
+
+
+def declare(catalog: Catalog) -> dict[tuple[str, str], MsgsmsResource]:
+    """Declare one resource per catalog entry; references resolve to Outputs of earlier ones."""
+    declared: dict[tuple[str, str], MsgsmsResource] = {}
+
+    def output(ref: Reference) -> pulumi.Output[str]:
+        return getattr(declared[ref.kind, ref.key], ref.output)  # type: ignore[no-any-return]
+
+    for declaration in catalog:  # dependency order: a reference names an earlier entry
+        resource = RESOURCES[declaration.kind](declaration.key, declaration.resolve(output))
+        declared[declaration.kind, declaration.key] = resource
+    return declared
+
+
+def export(declared: Mapping[tuple[str, str], MsgsmsResource]) -> None:
+    """Export the useful outputs of every resource, grouped by kind and keyed like the catalog."""
+    groups: dict[str, dict[str, dict[str, object]]] = {group: {} for group, _ in EXPORTS.values()}
+    for (kind, key), resource in declared.items():
+        group, names = EXPORTS[kind]
+        groups[group][key] = {
+            name: pulumi.Output.secret(getattr(resource, name))
+            if (kind, name) in SECRET_EXPORTS
+            else getattr(resource, name)
+            for name in names
+        }
+    for group, values in groups.items():
+        pulumi.export(group, values)
+
+
+export(declare(load_stack_catalog()))

@@ -1,0 +1,316 @@
+"""`tools/stack.py` (behind `make up/preview/destroy/refresh`), run for real.
+
+A recording fake `pulumi` first on PATH stands in for the CLI: it appends its arguments,
+working directory and the environment that matters to a JSON-lines file. The dev stack's
+emulator is a real one, started by the tool in the background on a free block of ports.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.emulator import EmulatorProcess
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOL = ROOT / "tools" / "stack.py"
+RECORDED_ENV = (
+    "PULUMI_BACKEND_URL",
+    "PULUMI_CONFIG_PASSPHRASE",
+    "PULUMI_CONFIG_PASSPHRASE_FILE",
+    "PULUMI_SKIP_UPDATE_CHECK",
+    "HUAWEICLOUD_SDK_AK",
+    "HUAWEICLOUD_SDK_SK",
+)
+# What a developer's shell may hold and the tool must not be influenced by in these tests.
+SCRUBBED_ENV = (
+    *RECORDED_ENV,
+    "HW_ACCESS_KEY",
+    "HW_SECRET_KEY",
+    "STACK",
+    "MSGSMS_EMULATOR_PORT",
+    "MSGSMS_EMULATOR_DIR",
+    "MSGSMS_EMULATOR_FLAGS",
+)
+FAKE_PULUMI = f"""#!{sys.executable}
+import json, os, sys
+with open(os.environ["FAKE_PULUMI_LOG"], "a") as log:
+    env = {{k: os.environ.get(k) for k in {RECORDED_ENV!r}}}
+    log.write(json.dumps({{"argv": sys.argv[1:], "cwd": os.getcwd(), "env": env}}) + "\\n")
+sys.exit(1 if sys.argv[1] == os.environ.get("FAKE_PULUMI_FAIL") else 0)
+"""
+
+
+def _stack_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("stack_tool", TOOL)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+stack_tool = _stack_module()
+
+
+def _free_port_block(size: int = 4) -> int:
+    """A main port whose next ``size - 1`` ports are free too (the emulator's region ports)."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            first = probe.getsockname()[1]
+        if first + size > 65535:
+            continue
+        sockets = []
+        try:
+            for port in range(first, first + size):
+                s = socket.socket()
+                sockets.append(s)
+                s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+        return first
+    raise RuntimeError("no block of free ports")
+
+
+class FakeCli:
+    """The fake `pulumi` on PATH and what it recorded."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.bin = tmp_path / "bin"
+        self.bin.mkdir()
+        executable = self.bin / "pulumi"
+        executable.write_text(FAKE_PULUMI)
+        executable.chmod(0o755)
+        self.log = tmp_path / "pulumi-calls.jsonl"
+
+    def calls(self) -> list[dict[str, Any]]:
+        if not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text().splitlines()]
+
+
+@pytest.fixture
+def fake_cli(tmp_path: Path) -> FakeCli:
+    return FakeCli(tmp_path)
+
+
+def _run_tool(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    # as the Makefile runs it: the venv's python, from the project root
+    return subprocess.run(
+        [sys.executable, str(TOOL), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    status = Path(f"/proc/{pid}/status")
+    # a zombie whose new parent has not reaped it yet has stopped serving all the same
+    return status.exists() and "\nState:\tZ" in status.read_text()
+
+
+def _stop(pid: int) -> None:
+    """SIGTERM the background emulator and wait until it is gone (SIGKILL as a last resort)."""
+    if _gone(pid):
+        return
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    while not _gone(pid):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            break
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def emulator_place(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """Environment that puts the tool's emulator on free ports in a temporary data dir, never
+    the developer's own; the emulator the tool starts watches this process, and is stopped
+    afterwards."""
+    data_dir = tmp_path / "emulator"
+    yield {
+        "MSGSMS_EMULATOR_PORT": str(_free_port_block()),
+        "MSGSMS_EMULATOR_DIR": str(data_dir),
+        "MSGSMS_EMULATOR_FLAGS": f"--parent-pid {os.getpid()}",
+    }
+    pid_file = data_dir / "emulator.pid"
+    if pid_file.exists():
+        _stop(int(pid_file.read_text()))
+
+
+@pytest.fixture
+def tool_env(fake_cli: FakeCli, emulator_place: dict[str, str]) -> dict[str, str]:
+    """The tool's environment: the fake CLI first on PATH, the test's emulator place, and none
+    of the developer's Pulumi or Huawei Cloud settings."""
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
+    env["PATH"] = f"{fake_cli.bin}{os.pathsep}{env.get('PATH', '')}"
+    env["FAKE_PULUMI_LOG"] = str(fake_cli.log)
+    return {**env, **emulator_place}
+
+
+def test_up_on_dev_starts_the_emulator_then_reuses_it(
+    fake_cli: FakeCli, tool_env: dict[str, str]
+) -> None:
+    data_dir = Path(tool_env["MSGSMS_EMULATOR_DIR"])
+    url = f"http://127.0.0.1:{tool_env['MSGSMS_EMULATOR_PORT']}"
+
+    first = _run_tool(tool_env, "up", "--stack", "dev")
+
+    assert first.returncode == 0, first.stderr
+    assert "Emulator started at" in first.stderr
+    info = json.loads((data_dir / "startup.json").read_text())
+    assert info["url"] == url
+    assert httpx.get(f"{url}/health").status_code == 200
+    pid = int((data_dir / "emulator.pid").read_text())
+    calls = fake_cli.calls()
+    assert [call["argv"] for call in calls] == [
+        ["stack", "select", "--create", "dev", "--non-interactive"],
+        ["up", "--yes", "--stack", "dev", "--non-interactive"],
+    ]
+    for call in calls:
+        assert call["cwd"] == str(ROOT)
+        assert call["env"] == {
+            "PULUMI_BACKEND_URL": (ROOT / ".pulumi").as_uri(),
+            "PULUMI_CONFIG_PASSPHRASE": stack_tool.DEV_PASSPHRASE,
+            "PULUMI_CONFIG_PASSPHRASE_FILE": None,
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "HUAWEICLOUD_SDK_AK": info["access_key"],
+            "HUAWEICLOUD_SDK_SK": info["secret_key"],
+        }
+
+    # A second run finds the emulator through its start-up line; a passphrase of the user's
+    # own is kept.
+    second = _run_tool(
+        {**tool_env, "PULUMI_CONFIG_PASSPHRASE": "my own"},
+        "preview",
+        "--stack",
+        "dev",
+        "--",
+        "--diff",
+    )
+
+    assert second.returncode == 0, second.stderr
+    assert f"Reusing the emulator running at {url}" in second.stderr
+    assert "Emulator started" not in second.stderr
+    assert int((data_dir / "emulator.pid").read_text()) == pid
+    assert not _gone(pid)
+    calls = fake_cli.calls()[2:]
+    assert [call["argv"] for call in calls] == [
+        ["stack", "select", "--create", "dev", "--non-interactive"],
+        ["preview", "--stack", "dev", "--non-interactive", "--diff"],
+    ]
+    assert {call["env"]["PULUMI_CONFIG_PASSPHRASE"] for call in calls} == {"my own"}
+    assert {call["env"]["HUAWEICLOUD_SDK_AK"] for call in calls} == {info["access_key"]}
+
+
+def test_other_stacks_get_no_emulator_and_no_passphrase(
+    fake_cli: FakeCli, tool_env: dict[str, str]
+) -> None:
+    result = _run_tool(tool_env, "destroy", "--stack", "prod")
+
+    assert result.returncode == 0, result.stderr
+    assert not Path(tool_env["MSGSMS_EMULATOR_DIR"]).exists()
+    calls = fake_cli.calls()
+    assert [call["argv"] for call in calls] == [
+        ["stack", "select", "--create", "prod", "--non-interactive"],
+        ["destroy", "--yes", "--stack", "prod", "--non-interactive"],
+    ]
+    for call in calls:
+        assert call["env"]["PULUMI_BACKEND_URL"] == (ROOT / ".pulumi").as_uri()
+        assert call["env"]["PULUMI_CONFIG_PASSPHRASE"] is None
+        assert call["env"]["HUAWEICLOUD_SDK_AK"] is None
+        assert call["env"]["HUAWEICLOUD_SDK_SK"] is None
+
+
+def test_a_backend_of_the_users_own_is_kept(fake_cli: FakeCli, tool_env: dict[str, str]) -> None:
+    env = {**tool_env, "PULUMI_BACKEND_URL": "s3://state-bucket/msgsms"}
+
+    result = _run_tool(env, "refresh", "--stack", "prod")
+
+    assert result.returncode == 0, result.stderr
+    assert [call["argv"][0] for call in fake_cli.calls()] == ["stack", "refresh"]
+    assert {c["env"]["PULUMI_BACKEND_URL"] for c in fake_cli.calls()} == {
+        "s3://state-bucket/msgsms"
+    }
+
+
+def test_a_failed_stack_selection_stops_before_the_command(
+    fake_cli: FakeCli, tool_env: dict[str, str]
+) -> None:
+    env = {**tool_env, "FAKE_PULUMI_FAIL": "stack"}
+
+    result = _run_tool(env, "up", "--stack", "prod")
+
+    assert result.returncode == 1
+    assert [call["argv"][0] for call in fake_cli.calls()] == ["stack"]
+
+
+def test_a_foreign_server_on_the_emulator_port_is_refused(
+    fake_cli: FakeCli, tool_env: dict[str, str], emulator_session: EmulatorProcess
+) -> None:
+    # Something healthy answers on the port, but this data dir has no start-up line of it.
+    port = emulator_session.url.rsplit(":", 1)[1]
+    env = {**tool_env, "MSGSMS_EMULATOR_PORT": port}
+
+    result = _run_tool(env, "up", "--stack", "dev")
+
+    assert result.returncode == 2
+    assert f"something already answers on http://127.0.0.1:{port}" in result.stderr
+    assert "not started by `make up`" in result.stderr
+    assert fake_cli.calls() == []
+
+
+def test_a_missing_cli_that_cannot_be_installed_stops_with_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # No pulumi on PATH, none installed locally, and the download fails: the installer is
+    # sent to a proxy on a closed local port, so it fails at once without any network.
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    monkeypatch.setenv("PATH", str(empty))
+    for name in ("https_proxy", "HTTPS_PROXY"):
+        monkeypatch.setenv(name, f"http://127.0.0.1:{closed_port}")
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(stack_tool, "CLI_DIR", tmp_path / "cli")
+
+    # Pulumi's installer leaves its script's file object open when the download fails.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        status = stack_tool.main(["up", "--stack", "prod"])
+
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "installing it into .pulumi-cli/" in err
+    assert "error: the Pulumi CLI is not installed and could not be downloaded" in err
+    assert "URLError" in err
+    assert "https://www.pulumi.com/docs/iac/download-install/" in err
+    assert "copy the `pulumi` binary into .pulumi-cli/bin/" in err
+    assert not (tmp_path / "cli" / "bin" / "pulumi").exists()
