@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import httpx
 
-from providers.resources import MsgsmsProvider
+from providers.resources import AppProvider, MsgsmsProvider
 from tests.support.emulator import EmulatorProcess
 from tests.support.provider_host import (
     PROVIDER_KEY,
@@ -39,10 +39,13 @@ __all__ = [
     "drop_next_response",
     "objects",
     "set_review",
+    "signature_inputs",
     "stack_config",
 ]
 
 Kind = type[MsgsmsProvider]
+#: Seconds to wait for a line the provider printed before its answer arrived.
+OUTPUT_LAG = 30.0
 
 
 def stack_config(emu: EmulatorProcess, region: str = "cn-north-4") -> dict[str, Any]:
@@ -166,6 +169,10 @@ class Deployment:
         new = replace(state, id=created.id, inputs=fresh, outputs=created.outputs)
         return Step("replace", diff, new)
 
+    def app(self, name: str = "shop", *, scope: str = "cn", region: str = "cn-north-4") -> State:
+        """A new app named ``name`` (also its resource name)."""
+        return self.create(AppProvider, name, {"region": region, "app_name": name, "scope": scope})
+
     def refresh(self, state: State) -> State | None:
         read = self.host.read(state.id, state.urn, state.outputs, state.inputs)
         if read.gone:
@@ -187,9 +194,37 @@ class Deployment:
         requests = self.emulator.requests(since=mark[0], api="msgsms")
         return [f"{r['method']} {r['path']}" for r in requests]
 
-    def notices(self, mark: tuple[int, int]) -> list[str]:
-        """What the provider printed to stderr since ``mark``."""
-        return [line.text for line in self.host.output.since(mark[1]) if line.stream == "stderr"]
+    def notices(self, mark: tuple[int, int], expect: str | None = None) -> list[str]:
+        """What the provider printed to stderr since ``mark``.
+
+        The host's output is read by threads that may lag behind a call's answer: with
+        ``expect``, first wait (up to :data:`OUTPUT_LAG` seconds) for a line containing it.
+        """
+        deadline = time.monotonic() + OUTPUT_LAG
+        while True:
+            output = self.host.output.since(mark[1])
+            lines = [line.text for line in output if line.stream == "stderr"]
+            if expect is None or any(expect in t for t in lines) or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.02)
+
+    def saw(self, mark: tuple[int, int], text: str) -> bool:
+        """Whether the provider printed a line containing ``text`` since ``mark`` (waiting
+        for lagging output as :meth:`notices` does)."""
+        return any(text in line for line in self.notices(mark, expect=text))
+
+
+def signature_inputs(app: State, name: str = "云商城", **extra: Any) -> dict[str, Any]:
+    """The inputs of a notification signature of ``app``."""
+    return {
+        "region": app["region"],
+        "app_id": app.id,
+        "signature_name": name,
+        "signature_type": "NOTIFY_TYPE",
+        "signature_source": 0,
+        "is_involved_third": "No",
+        **extra,
+    }
 
 
 def objects(emu: EmulatorProcess, kind: str, region: str | None = None) -> list[dict[str, Any]]:
@@ -228,18 +263,20 @@ _UNDER_REVIEW = {"signatures": ("PENDING_REVIEW", "PENDING_ACTIVATE"), "template
 
 class Reviewer:
     """A reviewer working beside a blocking provider call (manual review mode): decides every
-    object of ``kind`` that is under review, as soon as it shows up, ``decisions`` in turn
-    (the last one repeats)."""
+    object of ``kind`` that is under review, as soon as it shows up (and ``when()`` is true),
+    ``decisions`` in turn (the last one repeats)."""
 
     def __init__(
         self,
         emu: EmulatorProcess,
         kind: Literal["signatures", "templates"],
         *decisions: tuple[Literal["approve", "reject"], str | None, str | None],
+        when: Callable[[], bool] = lambda: True,
     ) -> None:
         self.emu = emu
         self.kind = kind
         self.decisions = list(decisions)
+        self.when = when
         self.decided: list[str] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -251,6 +288,8 @@ class Reviewer:
         with httpx.Client(base_url=self.emu.url + "/_emulator", timeout=30) as admin:
             try:
                 while not self._stop.wait(0.05):
+                    if not self.when():
+                        continue
                     items = admin.get("/objects", params={"kind": self.kind}).json()
                     for item in items:
                         if item[field] in _UNDER_REVIEW[self.kind]:

@@ -86,7 +86,7 @@ def test_scope_and_region_replace_and_the_old_app_is_left_with_a_notice(
     assert not step.diff.delete_before_replace
     assert step.state.id != app.id
     assert {a["id"] for a in objects(emulator, "apps")} == {app.id, step.state.id}
-    assert any("left in place" in line for line in deployment.notices(mark))
+    assert deployment.saw(mark, "left in place")
 
 
 def test_create_adopts_an_app_with_the_same_name_and_scope_by_default(
@@ -105,7 +105,7 @@ def test_create_adopts_an_app_with_the_same_name_and_scope_by_default(
         SHOP["up_link_addr"]
     ]
     assert app["app_secret"] is None
-    notices = "\n".join(deployment.notices(mark))
+    notices = "\n".join(deployment.notices(mark, expect="app_secret stays empty"))
     assert "adopting" in notices and "app_secret stays empty" in notices
 
 
@@ -134,7 +134,7 @@ def test_delete_leaves_the_app_and_says_so(
     deployment.destroy(app)
     assert deployment.api_calls(mark) == []
     assert [a["id"] for a in objects(emulator, "apps")] == [app.id]
-    [line] = [n for n in deployment.notices(mark) if "left in place" in n]
+    [line] = [n for n in deployment.notices(mark, expect="left in place") if "left in place" in n]
     assert "cannot delete apps" in line and app.id in line
 
 

@@ -5,37 +5,34 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from providers.resources import AppProvider, SignatureProvider
-from tests.providers.support import Deployment, objects, set_review, stack_config
+from providers.resources import SignatureProvider
+from tests.providers.support import (
+    Deployment,
+    State,
+    objects,
+    set_review,
+    signature_inputs,
+    stack_config,
+)
 from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
 from tests.support.provider_host import ProviderHost, secret
 
 NAMES = ["云商城", "云物流", "云支付", "云会员", "云售后", "云仓储", "云客服", "云营销"]
 
 
-def signature(app_id: str, name: str) -> dict[str, Any]:
-    return {
-        "region": "cn-north-4",
-        "app_id": app_id,
-        "signature_name": name,
-        "signature_type": "NOTIFY_TYPE",
-        "signature_source": 0,
-        "is_involved_third": "No",
-        "wait_for": "approved",
-    }
+def signature(app: State, name: str) -> dict[str, Any]:
+    return signature_inputs(app, name, wait_for="approved")
 
 
 def test_concurrent_creates_and_waits_on_one_provider(
     deployment: Deployment, emulator: EmulatorProcess
 ) -> None:
     set_review(emulator, "auto", 1.0)
-    app = deployment.create(
-        AppProvider, "shop", {"region": "cn-north-4", "app_name": "shop", "scope": "cn"}
-    )
+    app = deployment.app()
     with ThreadPoolExecutor(len(NAMES)) as pool:
         states = list(
             pool.map(
-                lambda name: deployment.create(SignatureProvider, name, signature(app.id, name)),
+                lambda name: deployment.create(SignatureProvider, name, signature(app, name)),
                 NAMES,
             )
         )
@@ -49,9 +46,7 @@ def test_concurrent_calls_share_one_iam_token(
 ) -> None:
     """With IAM password credentials every call needs a token: the first calls of a fresh
     process arrive together, and one token serves them all."""
-    app = deployment.create(
-        AppProvider, "shop", {"region": "cn-north-4", "app_name": "shop", "scope": "cn"}
-    )
+    app = deployment.app()
     config = stack_config(emulator)
     for key in ("msgsms:accessKey", "msgsms:secretKey", "msgsms:projectIds"):
         del config[key]
@@ -66,7 +61,7 @@ def test_concurrent_calls_share_one_iam_token(
     with ProviderHost(PROJECT_ROOT, project="msgsms") as host:
         host.configure(config)
         with_password = Deployment(host, emulator)
-        news = [{**signature(app.id, name), "wait_for": "none"} for name in NAMES]
+        news = [{**signature(app, name), "wait_for": "none"} for name in NAMES]
         with ThreadPoolExecutor(len(NAMES)) as pool:
             states = list(
                 pool.map(

@@ -18,7 +18,7 @@ from providers.resources import (
     SignatureProvider,
     TemplateProvider,
 )
-from tests.providers.support import Deployment, stack_config
+from tests.providers.support import Deployment, signature_inputs, stack_config
 from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
 from tests.support.provider_host import ProviderError, ProviderHost, unwrap_secret
 
@@ -55,9 +55,7 @@ def test_no_credential_reaches_inputs_outputs_or_the_stored_provider(
     deployment: Deployment, emulator: EmulatorProcess, tmp_path: Path
 ) -> None:
     (tmp_path / "licence.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 32)
-    app = deployment.create(
-        AppProvider, "shop", {"region": "cn-north-4", "app_name": "shop", "scope": "cn"}
-    )
+    app = deployment.app()
     upload = deployment.create(
         SignatureFileProvider,
         "licence",
@@ -68,15 +66,7 @@ def test_no_credential_reaches_inputs_outputs_or_the_stored_provider(
         deployment.create(
             SignatureProvider,
             "sig",
-            {
-                "region": "cn-north-4",
-                "app_id": app.id,
-                "signature_name": "云商城",
-                "signature_type": "NOTIFY_TYPE",
-                "signature_source": 0,
-                "is_involved_third": "No",
-                "file_id": upload.id,
-            },
+            signature_inputs(app, file_id=upload.id),
         )
     )
     text = json.dumps([[s.inputs, s.outputs] for s in states], ensure_ascii=False)
@@ -110,7 +100,5 @@ def test_credentials_from_the_environment_alone_are_enough(emulator: EmulatorPro
     del config["msgsms:accessKey"]
     with ProviderHost(PROJECT_ROOT, project="msgsms", env=env) as host:
         host.configure(config)
-        app = Deployment(host, emulator).create(
-            AppProvider, "shop", {"region": "cn-north-4", "app_name": "shop", "scope": "cn"}
-        )
+        app = Deployment(host, emulator).app()
     assert app["status"] == "LAUNCHED"

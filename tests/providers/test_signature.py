@@ -11,7 +11,7 @@ from huaweicloudsdkmsgsms.v2 import (
     UpdateSignatureRequest,
 )
 
-from providers.resources import AppProvider, SignatureProvider
+from providers.resources import SignatureProvider
 from tests.emulator.sdk import msgsms_client
 from tests.providers.support import (
     Deployment,
@@ -21,6 +21,7 @@ from tests.providers.support import (
     drop_next_response,
     objects,
     set_review,
+    signature_inputs,
 )
 from tests.support.emulator import EmulatorProcess
 from tests.support.provider_host import ProviderError
@@ -28,22 +29,11 @@ from tests.support.provider_host import ProviderError
 
 @pytest.fixture
 def app(deployment: Deployment) -> State:
-    return deployment.create(
-        AppProvider, "shop", {"region": "cn-north-4", "app_name": "shop", "scope": "cn"}
-    )
+    return deployment.app()
 
 
 def signature(app: State, **extra: Any) -> dict[str, Any]:
-    return {
-        "region": "cn-north-4",
-        "app_id": app.id,
-        "signature_name": "云商城",
-        "signature_type": "NOTIFY_TYPE",
-        "signature_source": 0,
-        "is_involved_third": "No",
-        "apply_desc": "order notices",
-        **extra,
-    }
+    return signature_inputs(app, **{"apply_desc": "order notices", **extra})
 
 
 def test_create_submits_for_review_and_outputs_the_status(
@@ -72,13 +62,20 @@ def test_numbers_as_floats_and_lower_case_yes_no_make_no_diff(
 def test_wait_for_approved_reports_the_approval(
     deployment: Deployment, emulator: EmulatorProcess, app: State
 ) -> None:
-    set_review(emulator, "auto", 1.0)
+    set_review(emulator, "manual")
     mark = deployment.mark()
-    sig = deployment.create(SignatureProvider, "sig", signature(app, wait_for="approved"))
+    waiting = "waiting for review: PENDING_REVIEW"
+    approve = ("approve", None, None)
+
+    def provider_waits() -> bool:
+        return any(waiting in line for line in deployment.notices(mark))
+
+    with Reviewer(emulator, "signatures", approve, when=provider_waits):
+        sig = deployment.create(SignatureProvider, "sig", signature(app, wait_for="approved"))
     assert (sig["status"], sig["review_state"]) == ("REVIEW_PROCESSING_COMPLETED", "approved")
     assert sig["channel_num"]
-    notices = deployment.notices(mark)
-    assert any("waiting for review: PENDING_REVIEW" in n for n in notices)
+    notices = deployment.notices(mark, expect="approved (")
+    assert any(waiting in n for n in notices)
     assert "approved (REVIEW_PROCESSING_COMPLETED)" in notices[-1]
 
 
@@ -91,7 +88,8 @@ def test_wait_for_approved_reports_a_rejection_with_the_reason_and_does_not_fail
         sig = deployment.create(SignatureProvider, "sig", signature(app, wait_for="approved"))
     assert (sig["status"], sig["review_state"]) == ("REVIEW_NOT_PASS", "rejected")
     assert sig["review_desc"] == "licence unreadable"
-    assert "rejected (REVIEW_NOT_PASS): licence unreadable" in deployment.notices(mark)[-1]
+    notices = deployment.notices(mark, expect="rejected (")
+    assert "rejected (REVIEW_NOT_PASS): licence unreadable" in notices[-1]
 
 
 def test_wait_for_approved_gives_up_after_wait_timeout_and_reports_pending(
@@ -103,7 +101,7 @@ def test_wait_for_approved_gives_up_after_wait_timeout_and_reports_pending(
         SignatureProvider, "sig", signature(app, wait_for="approved", wait_timeout=1.5)
     )
     assert (sig["status"], sig["review_state"]) == ("PENDING_REVIEW", "pending")
-    assert "still PENDING_REVIEW after 2s" in deployment.notices(mark)[-1]
+    assert "still PENDING_REVIEW after 2s" in deployment.notices(mark, expect="still")[-1]
 
 
 def test_waiting_applies_for_activation_of_a_signature_waiting_for_it(
@@ -116,7 +114,7 @@ def test_waiting_applies_for_activation_of_a_signature_waiting_for_it(
         sig = deployment.create(SignatureProvider, "sig", signature(app, wait_for="approved"))
     assert sig["status"] == "REVIEW_PROCESSING_COMPLETED"
     assert reviewer.decided == [sig.id, sig.id]
-    assert any("applying for activation" in n for n in deployment.notices(mark))
+    assert deployment.saw(mark, "applying for activation")
     assert any(c.endswith(f"/signatures/{sig.id}/active") for c in deployment.api_calls(mark))
 
 
@@ -153,7 +151,7 @@ def test_review_only_fields_of_an_approved_or_pending_signature_are_kept_with_a_
     assert all(c.startswith("GET ") for c in calls), calls  # nothing was sent
     assert objects(emulator, "signatures")[0]["apply_desc"] == "order notices"
     assert step.state["apply_desc"] == "new words"
-    assert any("kept in the stack but not sent" in n for n in deployment.notices(mark))
+    assert deployment.saw(mark, "kept in the stack but not sent")
     assert deployment.up(step.state, news).op == "same"
 
 
@@ -176,14 +174,10 @@ def test_name_type_region_and_app_replace_and_moving_apps_deletes_first(
 ) -> None:
     news = signature(app, **change)
     if key == "app_id":
-        other = deployment.create(
-            AppProvider, "other", {"region": "cn-north-4", "app_name": "other", "scope": "cn"}
-        )
+        other = deployment.app("other")
         news["app_id"] = other.id
     elif key == "region":
-        moved = deployment.create(
-            AppProvider, "south", {"region": "cn-south-1", "app_name": "shop", "scope": "cn"}
-        )
+        moved = deployment.app("shop", region="cn-south-1")
         news["app_id"] = moved.id
     sig = deployment.create(SignatureProvider, "sig", signature(app))
     step = deployment.up(sig, news)
@@ -229,9 +223,7 @@ def test_without_adopt_an_existing_signature_is_a_clear_error(
 def test_adopt_refuses_a_signature_of_another_app(
     deployment: Deployment, emulator: EmulatorProcess, app: State
 ) -> None:
-    other = deployment.create(
-        AppProvider, "other", {"region": "cn-north-4", "app_name": "other", "scope": "cn"}
-    )
+    other = deployment.app("other")
     deployment.create(SignatureProvider, "theirs", signature(other))
     with pytest.raises(ProviderError) as caught:
         deployment.create(SignatureProvider, "sig", signature(app, adopt=True))
@@ -247,7 +239,7 @@ def test_a_lost_create_answer_leaves_no_duplicate(
     assert dropped[0].startswith("POST ") and dropped[0].endswith("/signatures")
     [stored] = objects(emulator, "signatures")
     assert sig.id == stored["id"]
-    assert any("answer to the create was lost" in n for n in deployment.notices(mark))
+    assert deployment.saw(mark, "answer to the create was lost")
     posts = [c for c in deployment.api_calls(mark) if c.startswith("POST ")]
     assert len(posts) == 1
 

@@ -12,7 +12,7 @@ from huaweicloudsdkmsgsms.v2 import (
     UpdateTemplateRequest,
 )
 
-from providers.resources import AppProvider, SignatureProvider, TemplateProvider
+from providers.resources import SignatureProvider, TemplateProvider
 from tests.emulator.sdk import msgsms_client
 from tests.providers.support import (
     Deployment,
@@ -22,6 +22,7 @@ from tests.providers.support import (
     drop_next_response,
     objects,
     set_review,
+    signature_inputs,
 )
 from tests.support.emulator import EmulatorProcess
 from tests.support.provider_host import ProviderError
@@ -33,25 +34,10 @@ VARIABLES = [
 ]
 
 
-def make_app(deployment: Deployment, name: str, scope: str = "cn", region: str = "cn-north-4"):
-    return deployment.create(
-        AppProvider, name, {"region": region, "app_name": name, "scope": scope}
-    )
-
-
 def make_signature(deployment: Deployment, emulator: EmulatorProcess, app: State) -> State:
     """An approved signature of ``app`` (reviews are manual in these tests)."""
     sig = deployment.create(
-        SignatureProvider,
-        f"sig-{app.name}",
-        {
-            "region": app["region"],
-            "app_id": app.id,
-            "signature_name": f"云商城{app.name}",
-            "signature_type": "NOTIFY_TYPE",
-            "signature_source": 0,
-            "is_involved_third": "No",
-        },
+        SignatureProvider, f"sig-{app.name}", signature_inputs(app, f"云商城{app.name}")
     )
     decide(emulator, "signatures", sig.id, "approve")
     return sig
@@ -61,7 +47,7 @@ def make_signature(deployment: Deployment, emulator: EmulatorProcess, app: State
 def shop(deployment: Deployment, emulator: EmulatorProcess) -> tuple[State, State]:
     """A cn app and its approved signature; reviews stay manual from here on."""
     set_review(emulator, "manual")
-    app = make_app(deployment, "shop")
+    app = deployment.app()
     return app, make_signature(deployment, emulator, app)
 
 
@@ -98,7 +84,7 @@ def test_create_waits_for_approval_and_outputs_the_review_variables_and_segments
     ]
     # 【云商城shop】 (8) + 16 fixed characters + 2 x 20 for the variables = 64: one segment
     assert tpl["segments"] == 1
-    assert "approved (Adopted)" in deployment.notices(mark)[-1]
+    assert "approved (Adopted)" in deployment.notices(mark, expect="approved")[-1]
 
 
 def test_a_second_up_makes_no_api_call_even_with_reordered_lists(
@@ -137,7 +123,7 @@ def test_a_rejected_template_changes_in_place_and_is_resubmitted(
     assert stored["template_content"] == news["template_content"]
     assert stored["flow_status"] == "Reviewing"
     assert step.state["flow_status"] == "Reviewing" and step.state["review_desc"] is None
-    assert any("resubmits it for review" in n for n in deployment.notices(mark))
+    assert deployment.saw(mark, "resubmits it for review")
 
 
 @pytest.mark.parametrize("decision", ["approve", None])
@@ -181,7 +167,7 @@ def test_a_new_description_of_an_approved_template_is_kept_with_a_notice(
     step = deployment.up(tpl, news)
     assert (step.op, step.state.id) == ("update", tpl.id)
     assert all(c.startswith("GET ") for c in deployment.api_calls(mark))
-    assert any("kept in the stack but not sent" in n for n in deployment.notices(mark))
+    assert deployment.saw(mark, "kept in the stack but not sent")
     assert objects(emulator, "templates")[0]["template_desc"] is None
 
 
@@ -192,7 +178,7 @@ def test_another_app_or_region_replaces_the_template(
     tpl = deployment.create(TemplateProvider, "shipped", template(shop))
     decide(emulator, "templates", tpl.id, "approve")
     region = "cn-south-1" if key == "region" else "cn-north-4"
-    other = make_app(deployment, "other", region=region)
+    other = deployment.app("other", region=region)
     moved = template((other, make_signature(deployment, emulator, other)))
     step = deployment.up(tpl, moved)
     assert step.op == "replace"
@@ -203,7 +189,7 @@ def test_another_app_or_region_replaces_the_template(
 def test_an_international_template_with_countries_in_any_order(
     deployment: Deployment, emulator: EmulatorProcess
 ) -> None:
-    world = make_app(deployment, "world", scope="intl")
+    world = deployment.app("world", scope="intl")
     news = {
         "region": "cn-north-4",
         "app_id": world.id,
@@ -272,7 +258,7 @@ def test_adopt_leaves_a_same_name_template_whose_content_cannot_change(
     news = template(shop, adopt=True, template_content="订单${1}已发货，${2}送达")
     tpl = deployment.create(TemplateProvider, "shipped", news)
     assert tpl.id != old.id
-    assert any("exists with other content" in n for n in deployment.notices(mark))
+    assert deployment.saw(mark, "exists with other content")
 
 
 def test_a_lost_create_answer_leaves_no_duplicate(

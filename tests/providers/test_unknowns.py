@@ -11,7 +11,7 @@ from providers.resources import (
     SignatureProvider,
     TemplateProvider,
 )
-from tests.providers.support import Deployment, decide, set_review
+from tests.providers.support import Deployment, decide, set_review, signature_inputs
 from tests.support.emulator import EmulatorProcess
 from tests.support.provider_host import UNKNOWN
 
@@ -67,9 +67,7 @@ def test_known_mistakes_are_still_reported_beside_unknowns(deployment: Deploymen
 def test_diff_treats_an_unknown_replace_key_as_a_replacement_without_api_calls(
     deployment: Deployment,
 ) -> None:
-    app = deployment.create(
-        AppProvider, "shop", {"region": "cn-north-4", "app_name": "shop", "scope": "cn"}
-    )
+    app = deployment.app()
     mark = deployment.mark()
     diff = deployment.diff(
         app, {"region": "cn-north-4", "app_name": "shop", "scope": UNKNOWN}, preview=True
@@ -90,21 +88,8 @@ def test_an_unknown_content_field_of_a_template_is_classified_by_its_live_status
     replaced: tuple[str, ...],
 ) -> None:
     set_review(emulator, "manual")
-    app = deployment.create(
-        AppProvider, "shop", {"region": "cn-north-4", "app_name": "shop", "scope": "cn"}
-    )
-    sig = deployment.create(
-        SignatureProvider,
-        "sig",
-        {
-            "region": "cn-north-4",
-            "app_id": app.id,
-            "signature_name": "云商城",
-            "signature_type": "NOTIFY_TYPE",
-            "signature_source": 0,
-            "is_involved_third": "No",
-        },
-    )
+    app = deployment.app()
+    sig = deployment.create(SignatureProvider, "sig", signature_inputs(app))
     news = {
         "region": "cn-north-4",
         "app_id": app.id,
