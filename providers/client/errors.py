@@ -54,11 +54,12 @@ class ConfigurationError(ClientError, ValueError):
 class _RequestFailure(ClientError):
     """A request that was sent (or attempted) and failed; says which and after how many tries."""
 
-    def __init__(self, message: str, *, method: str, path: str, attempts: int) -> None:
-        super().__init__(message)
+    def __init__(self, *, method: str, path: str, attempts: int) -> None:
         self.method = method
         self.path = path
         self.attempts = attempts
+        # subclasses set their fields first, so the rendered message is also the exception's arg
+        super().__init__(str(self))
 
     def _where(self) -> str:
         tries = f" after {self.attempts} attempts" if self.attempts > 1 else ""
@@ -74,7 +75,7 @@ class TransportError(_RequestFailure):
 
     def __init__(self, reason: str, *, method: str, path: str, attempts: int = 1) -> None:
         self.reason = reason
-        super().__init__("", method=method, path=path, attempts=attempts)
+        super().__init__(method=method, path=path, attempts=attempts)
 
     def __str__(self) -> str:
         return f"{self._where()}: no response ({self.reason})"
@@ -86,7 +87,7 @@ class InvalidResponseError(_RequestFailure):
     def __init__(self, problem: str, *, method: str, path: str, status: int) -> None:
         self.problem = problem
         self.status = status
-        super().__init__("", method=method, path=path, attempts=1)
+        super().__init__(method=method, path=path, attempts=1)
 
     def __str__(self) -> str:
         return f"{self._where()}: unexpected HTTP {self.status} answer: {self.problem}"
@@ -121,7 +122,7 @@ class ApiError(_RequestFailure):
         self.request_id = request_id
         self.retry_after = retry_after
         self.hint = hint_for(error_code, status)
-        super().__init__("", method=method, path=path, attempts=attempts)
+        super().__init__(method=method, path=path, attempts=attempts)
 
     def __str__(self) -> str:
         text = f"{self._where()}: HTTP {self.status} {self.error_code}: {self.error_msg}"

@@ -61,7 +61,3 @@ class Endpoints:
                 f"no {service} endpoint for region {region!r}: use one of {', '.join(known)}, "
                 f'or add it to msgsms:endpoints, e.g. {{"{service}": {{"{region}": "https://..."}}}}'
             ) from None
-
-    def regions(self, service: Service) -> list[str]:
-        """Regions with a known endpoint for `service`."""
-        return sorted({region for s, region in self._table if s == service})
