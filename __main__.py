@@ -59,6 +59,11 @@ def load_stack_catalog() -> Catalog:
     config = pulumi.Config("msgsms")
     configured = Path(config.get("catalog") or f"stacks/{pulumi.get_stack()}.sms.yaml")
     path = configured if configured.is_absolute() else ROOT / configured
+    if not path.is_file():
+        raise pulumi.RunError(
+            f"stack {pulumi.get_stack()!r} has no catalog at {_shown(path)}: create it, or point "
+            "the stack at one with `pulumi config set msgsms:catalog <path>`"
+        )
     region = config.get("region") or os.environ.get("HW_REGION_NAME")
     try:
         catalog = load_catalog(_shown(path), root=ROOT, default_region=region)
