@@ -305,3 +305,16 @@ def test_check_reports_every_rule_by_property(deployment: Deployment, app: State
         "signature_type",
         "wait_for",
     ]
+
+
+def test_refresh_of_an_unchanged_signature_leaves_no_diff(
+    deployment: Deployment, app: State
+) -> None:
+    news = signature(app, wait_for="none", qualification_id="")
+    sig = deployment.create(SignatureProvider, "sig", news)
+    refreshed = deployment.refresh(sig)
+    assert refreshed is not None
+    assert {k: v for k, v in refreshed.inputs.items() if k != "__provider"} == {
+        k: v for k, v in sig.inputs.items() if k != "__provider"
+    }
+    assert deployment.diff(refreshed, news).changes == "none"

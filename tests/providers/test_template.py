@@ -82,7 +82,7 @@ def test_create_waits_for_approval_and_outputs_the_review_variables_and_segments
         {"variable_index": 1, "variable_type": "CHARDIGIT", "variable_length": 20},
         {"variable_index": 2, "variable_type": "DATETIME", "variable_length": 20},
     ]
-    # 【云商城shop】 (8) + 16 fixed characters + 2 x 20 for the variables = 64: one segment
+    # 【云商城shop】 (9) + 13 fixed characters + 2 x 20 for the variables = 62: one segment
     assert tpl["segments"] == 1
     assert "approved (Adopted)" in deployment.notices(mark, expect="approved")[-1]
 
@@ -345,3 +345,29 @@ def test_check_reports_template_rules_by_property(
         "variable_attributes[0].variable_desc",
     } <= set(by_property)
     assert any("verification-code" in f.reason for f in failures)
+
+
+def test_refresh_of_an_unchanged_template_leaves_no_diff(
+    deployment: Deployment, shop: tuple[State, State]
+) -> None:
+    tpl = deployment.create(TemplateProvider, "shipped", template(shop, wait_for="none"))
+    refreshed = deployment.refresh(tpl)
+    assert refreshed is not None
+    assert {k: v for k, v in refreshed.inputs.items() if k != "__provider"} == {
+        k: v for k, v in tpl.inputs.items() if k != "__provider"
+    }
+    assert deployment.diff(refreshed, template(shop, wait_for="none")).changes == "none"
+
+
+def test_a_new_signature_name_only_recounts_segments_without_api_calls(
+    deployment: Deployment, shop: tuple[State, State]
+) -> None:
+    tpl = deployment.create(TemplateProvider, "shipped", template(shop))
+    mark = deployment.mark()
+    step = deployment.up(
+        tpl, template(shop, signature_name="一个很长很长很长很长很长很长的签名名称")
+    )
+    assert (step.op, step.state.id) == ("update", tpl.id)
+    assert deployment.api_calls(mark) == []
+    # 【19 characters】 (21) + 13 fixed + 2 x 20 for the variables = 74 > 70: two segments
+    assert (tpl["segments"], step.state["segments"]) == (1, 2)

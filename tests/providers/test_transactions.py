@@ -1,0 +1,123 @@
+"""Create is transactional, in-process against a scripted transport: failures the emulator
+cannot stage at a chosen moment (an answer lost before the write, a read-back that fails)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from providers.client import RetryPolicy, ServerError, Settings, SmsClient, TransportError
+from providers.resources import SignatureProvider
+from providers.resources.base import MAX_CREATE_ATTEMPTS
+
+PROJECT = "0123456789abcdef0123456789abcdef"
+CONFIG = {"accessKey": "AK", "secretKey": "SK", "projectIds": {"cn-north-4": PROJECT}}
+BASE = f"/v2/{PROJECT}/msgsms"
+INPUTS = {
+    "region": "cn-north-4",
+    "app_id": "app-1",
+    "signature_name": "云商城",
+    "signature_type": "NOTIFY_TYPE",
+    "signature_source": 0.0,
+    "is_involved_third": "No",
+}
+SIGNATURE = {
+    "id": "sig-1",
+    "signature_name": "云商城",
+    "signature_type": "NOTIFY_TYPE",
+    "status": "PENDING_REVIEW",
+    "app_key": "key-1",
+}
+
+Script = Callable[[httpx.Request, list[str]], httpx.Response]
+
+
+def provider(script: Script) -> tuple[SignatureProvider, list[str]]:
+    """A signature provider whose client talks to ``script`` (no retries, no waiting)."""
+    calls: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        calls.append(f"{request.method} {request.url.path.removeprefix(BASE)}")
+        return script(request, calls)
+
+    instance = SignatureProvider()
+    client = SmsClient(
+        Settings.from_config(CONFIG, environ={}),
+        transport=httpx.MockTransport(handle),
+        retry=RetryPolicy(attempts=1),
+    )
+    instance._connection._client = client
+    return instance, calls
+
+
+def answer(body: Any, status: int = 200) -> httpx.Response:
+    return httpx.Response(status, content=json.dumps(body).encode())
+
+
+def test_a_failed_read_back_deletes_the_new_signature_before_raising() -> None:
+    def script(request: httpx.Request, calls: list[str]) -> httpx.Response:
+        if request.method == "POST":
+            return answer({"id": "sig-1"})
+        if request.method == "DELETE":
+            return httpx.Response(204)
+        return answer({"error_code": "MSGSMS.0001", "error_msg": "boom"}, 500)
+
+    instance, calls = provider(script)
+    with pytest.raises(ServerError):
+        instance.create(dict(INPUTS))
+    assert calls == ["POST /signatures", "GET /signatures/sig-1", "DELETE /signatures/sig-1"]
+
+
+def test_an_answer_lost_before_the_write_is_looked_up_then_sent_again() -> None:
+    def script(request: httpx.Request, calls: list[str]) -> httpx.Response:
+        posts = calls.count("POST /signatures")
+        if request.method == "POST" and posts == 1:
+            raise httpx.ReadError("connection reset", request=request)
+        if request.method == "POST":
+            return answer({"id": "sig-1"})
+        if request.url.path.endswith("/signatures"):  # the lookup: nothing was created
+            return answer({"results": [], "total": 0})
+        return answer(SIGNATURE)
+
+    instance, calls = provider(script)
+    result = instance.create(dict(INPUTS))
+    assert result.id == "sig-1"
+    assert calls == [
+        "POST /signatures",
+        "GET /signatures",
+        "POST /signatures",
+        "GET /signatures/sig-1",
+    ]
+
+
+def test_a_create_that_keeps_failing_gives_up_after_bounded_attempts() -> None:
+    def script(request: httpx.Request, calls: list[str]) -> httpx.Response:
+        if request.method == "POST":
+            raise httpx.ReadError("connection reset", request=request)
+        return answer({"results": [], "total": 0})
+
+    instance, calls = provider(script)
+    with pytest.raises(TransportError):
+        instance.create(dict(INPUTS))
+    assert calls.count("POST /signatures") == MAX_CREATE_ATTEMPTS
+
+
+def test_a_lost_answer_takes_the_signature_only_if_it_belongs_to_the_app() -> None:
+    def script(request: httpx.Request, calls: list[str]) -> httpx.Response:
+        if request.method == "POST" and calls.count("POST /signatures") == 1:
+            raise httpx.ReadError("connection reset", request=request)
+        if request.method == "POST":
+            return answer({"id": "sig-2"})
+        if request.url.path.endswith("/signatures"):
+            return answer({"results": [{**SIGNATURE, "app_key": "someone-else"}], "total": 1})
+        if request.url.path.endswith("/apps/app-1"):
+            return answer({"id": "app-1", "app_key": "key-1"})
+        return answer({**SIGNATURE, "id": "sig-2"})
+
+    instance, calls = provider(script)
+    assert instance.create(dict(INPUTS)).id == "sig-2"
+    assert calls.count("POST /signatures") == 2
