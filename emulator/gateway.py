@@ -151,14 +151,35 @@ class Gateway:
         state = self.state
         started = state.clock.now()
         status: list[int] = []
+        fault: str | None = None
+        logged: list[bool] = []
+
+        async def log_request() -> None:
+            if logged:
+                return
+            logged.append(True)
+            entry = LoggedRequest(
+                time=started,
+                api=api,
+                region=scope["state"]["region"],
+                method=scope["method"],
+                path=scope["path"],
+                query=scope["query_string"].decode("latin-1"),
+                status=status[0] if status else 0,
+                request_id=scope["state"]["request_id"],
+                fault=fault,
+            )
+            await anyio.to_thread.run_sync(state.requests.record, entry)
 
         async def recording_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status.append(message["status"])
+                # Logged before the client can see any of the answer, so that a client that
+                # holds its response always finds its request in the log.
+                await log_request()
             await send(message)
 
         plan = state.faults.plan(api)
-        fault: str | None = None
         if plan.latency_seconds:
             await asyncio.sleep(plan.latency_seconds)
         try:
@@ -186,18 +207,7 @@ class Gateway:
             if not status:
                 await _respond(recording_send, error, scope["state"]["request_id"])
         finally:
-            entry = LoggedRequest(
-                time=started,
-                api=api,
-                region=scope["state"]["region"],
-                method=scope["method"],
-                path=scope["path"],
-                query=scope["query_string"].decode("latin-1"),
-                status=status[0] if status else 0,
-                request_id=scope["state"]["request_id"],
-                fault=fault,
-            )
-            await anyio.to_thread.run_sync(state.requests.record, entry)
+            await log_request()
 
     async def _run(self, scope: Scope, receive: Receive, send: Send) -> None:
         started: list[bool] = []

@@ -99,24 +99,19 @@ def make_client(emulator: EmulatorProcess) -> Iterator[Callable[..., SmsClient]]
 class RequestLog:
     """The emulator's request log for one test, in the order the requests arrived.
 
-    WORKAROUND, clearly marked: the emulator writes a log entry only after its answer has gone
-    out. A client holding its answer can read the log before its own request is in it, a quick
-    next request can be logged before the previous one, and the last request of the previous
-    test can land after this test's reset. So: wait (bounded) for the entries a test expects,
-    drop those that arrived before the test began, and order them by arrival.
+    The emulator logs a request before any of its answer leaves, so once a call has returned,
+    its entry is in the log: reading everything after the sequence number seen when the test
+    began gives exactly this test's requests.
     """
 
     def __init__(self, emulator: EmulatorProcess) -> None:
         self.emulator = emulator
-        self.began = time.time()
+        self.began = emulator.last_seq()
 
     def arrivals(self, *, count: int, api: str | None = None) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + 10.0
-        while True:
-            entries = [e for e in self.emulator.requests(api=api) if e["time"] >= self.began]
-            if len(entries) >= count or time.monotonic() > deadline:
-                return sorted(entries, key=lambda entry: (entry["time"], entry["seq"]))
-            time.sleep(0.01)
+        entries = self.emulator.requests(since=self.began, api=api)
+        assert len(entries) == count, entries
+        return entries
 
     def calls(self, *, count: int) -> list[tuple[str, str, int]]:
         return [
