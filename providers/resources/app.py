@@ -34,8 +34,9 @@ class AppProvider(MsgsmsProvider):
         Field("app_name"),
         Field("scope"),
         Field("up_link_addr"),
-        Field("enterprise_project_id", default="0"),
-        Field("enterprise_project_name", default="default"),
+        # absent: whatever project the app is in (the platform puts new apps in "0")
+        Field("enterprise_project_id", inherited=True),
+        Field("enterprise_project_name", inherited=True),
         Field("adopt", kind="bool", remote=False, default=True),
     )
     outputs = ("app_key", "app_secret", "status", "intl_channel_num", "app_access_addr")

@@ -45,10 +45,17 @@ def test_a_second_up_with_nothing_changed_makes_no_api_call(deployment: Deployme
     assert deployment.api_calls(mark) == []
 
 
-def test_server_defaults_and_number_shapes_make_no_diff(deployment: Deployment) -> None:
+def test_declaring_the_enterprise_project_it_is_in_changes_nothing_remotely(
+    deployment: Deployment, emulator: EmulatorProcess
+) -> None:
     app = deployment.create(AppProvider, "shop", SHOP)
     declared = {**SHOP, "enterprise_project_id": "0", "enterprise_project_name": "default"}
-    assert deployment.diff(app, declared).changes == "none"
+    step = deployment.up(app, declared)
+    # the stack did not know the project before: one update records it, then nothing
+    assert step.op == "update"
+    [stored] = objects(emulator, "apps")
+    assert (stored["enterprise_project_id"], stored["enterprise_project_name"]) == ("0", "default")
+    assert deployment.up(step.state, declared).op == "same"
 
 
 def test_name_uplink_and_enterprise_project_change_in_place(
@@ -107,6 +114,20 @@ def test_create_adopts_an_app_with_the_same_name_and_scope_by_default(
     assert app["app_secret"] is None
     notices = "\n".join(deployment.notices(mark, expect="app_secret stays empty"))
     assert "adopting" in notices and "app_secret stays empty" in notices
+
+
+def test_an_undeclared_enterprise_project_is_left_as_it_is(
+    deployment: Deployment, emulator: EmulatorProcess
+) -> None:
+    body = SmsAppAddReq(app_name="shop-notify", region="cn", enterprise_project_id="ep-7")
+    msgsms_client(emulator).create_app(CreateAppRequest(body=body))
+    app = deployment.create(AppProvider, "shop", SHOP)
+    refreshed = deployment.refresh(app)
+    assert refreshed is not None and "enterprise_project_id" not in refreshed.inputs
+    assert deployment.diff(refreshed, SHOP).changes == "none"
+    step = deployment.up(refreshed, {**SHOP, "app_name": "shop-notices"})
+    assert step.op == "update"
+    assert objects(emulator, "apps")[0]["enterprise_project_id"] == "ep-7"
 
 
 def test_adopt_false_creates_another_app(deployment: Deployment, emulator: EmulatorProcess) -> None:
