@@ -47,6 +47,11 @@ class RetryPolicy:
         return min(MAX_BACKOFF_SECONDS, self.backoff_seconds * 2 ** (attempts_made - 1))
 
 
+def _form(stored: str) -> str:
+    """The stored ``[[name, value], ...]`` as a form body, fields in their order."""
+    return urlencode([(name, value) for name, value in json.loads(stored)])
+
+
 @dataclass(frozen=True)
 class _Due:
     id: int
@@ -95,7 +100,7 @@ class CallbackOutbox:
                 (self._clock.now(), BATCH),
             ).fetchall()
         return [
-            _Due(r["id"], r["url"], urlencode(json.loads(r["fields"])), bool(r["retry_on_status"]))
+            _Due(r["id"], r["url"], _form(r["fields"]), bool(r["retry_on_status"]))
             for r in rows
         ]
 

@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode
@@ -183,8 +183,12 @@ def wsse_headers(
 class SendApi:
     """``/sms/...`` of one region, as an app (WSSE by default, or app-level AK/SK)."""
 
-    def __init__(self, emu: EmulatorProcess, region: str = "cn-north-4") -> None:
+    def __init__(
+        self, emu: EmulatorProcess, region: str = "cn-north-4", clock_offset: float = 0.0
+    ) -> None:
         self.base = emu.region(region)["smsapi_url"]
+        #: Seconds the emulator's clock is ahead; WSSE and signatures are dated by that clock.
+        self.clock_offset = clock_offset
 
     def post(
         self,
@@ -209,8 +213,9 @@ class SendApi:
             kind = kind or "application/json"
         all_headers = {"Content-Type": kind} if kind else {}
         url = f"{self.base}/sms/{path}/v1"
+        now = datetime.now(UTC) + timedelta(seconds=self.clock_offset)
         if app is not None and scheme == "wsse":
-            all_headers.update(wsse_headers(app.app_key, app.app_secret))
+            all_headers.update(wsse_headers(app.app_key, app.app_secret, created=now))
         elif app is not None:
             request = SdkRequest(
                 method="POST",
@@ -218,7 +223,7 @@ class SendApi:
                 host=self.base.split("://", 1)[1],
                 resource_path=f"/sms/{path}/v1",
                 query_params=[],
-                header_params=dict(all_headers),
+                header_params={**all_headers, "X-Sdk-Date": now.strftime("%Y%m%dT%H%M%SZ")},
                 body=body,
             )
             Signer(SMSApiCredentials(app.app_key, app.app_secret)).sign(request)
