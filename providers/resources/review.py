@@ -171,6 +171,7 @@ class ReviewedProvider(MsgsmsProvider):
         if status in self.under_review:
             try:
                 return self._wait(client, inputs, object_id, outputs)
+            # the object exists: nothing about its review may fail the deployment now
             except Exception as exc:
                 notice(f"{self.label(inputs, object_id)}: stopped waiting for review: {exc}")
                 return outputs
