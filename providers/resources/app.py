@@ -144,7 +144,7 @@ class AppArgs:
     """Take over an existing app with the same name and scope (default true)."""
 
 
-class App(MsgsmsResource, module="msgsms", name="App"):
+class App(MsgsmsResource[AppArgs], module="msgsms", name="App"):
     """An MSGSMS application (type ``pulumi-python:dynamic/msgsms:App``).
 
     The Pulumi id is the app's ``id`` (what signatures and templates take as ``app_id``).
@@ -172,11 +172,3 @@ class App(MsgsmsResource, module="msgsms", name="App"):
     """The international channel number (intl apps)."""
     app_access_addr: pulumi.Output[str | None]
     """The send endpoint of the app."""
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: AppArgs | Mapping[str, Any],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, args, opts)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import pulumi
 from pulumi.dynamic import Resource
@@ -18,6 +18,8 @@ from pulumi.dynamic import Resource
 from .base import MsgsmsProvider
 
 __all__ = ["MsgsmsResource"]
+
+A = TypeVar("A")
 
 
 def _props(args: Any) -> dict[str, Any]:
@@ -31,8 +33,9 @@ def _props(args: Any) -> dict[str, Any]:
     return {k: v for k, v in pairs.items() if v is not None}
 
 
-class MsgsmsResource(Resource):
-    """Base of the four resources; a subclass names its provider class."""
+class MsgsmsResource(Resource, Generic[A]):
+    """Base of the four resources; a subclass names its provider class and, as the type
+    parameter, its ``...Args`` dataclass."""
 
     provider_class: ClassVar[type[MsgsmsProvider]]
     #: Outputs the engine must store encrypted (e.g. an app secret).
@@ -41,7 +44,7 @@ class MsgsmsResource(Resource):
     def __init__(
         self,
         resource_name: str,
-        args: Any,
+        args: A | Mapping[str, Any],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         provider = self.provider_class()

@@ -210,7 +210,7 @@ class SignatureArgs:
     """Take over an existing signature with the same name and type (default false)."""
 
 
-class Signature(MsgsmsResource, module="msgsms", name="Signature"):
+class Signature(MsgsmsResource[SignatureArgs], module="msgsms", name="Signature"):
     """A reviewed SMS signature (type ``pulumi-python:dynamic/msgsms:Signature``).
 
     The Pulumi id is the signature's ``id`` (what a template takes as ``sign_id``).
@@ -242,11 +242,3 @@ class Signature(MsgsmsResource, module="msgsms", name="Signature"):
     """The reviewer's reason (after a rejection)."""
     channel_num: pulumi.Output[str | None]
     """The channel number (the sender ``from``), once approved."""
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: SignatureArgs | Mapping[str, Any],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, args, opts)

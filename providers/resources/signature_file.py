@@ -116,7 +116,7 @@ class SignatureFileArgs:
     """What the file is (1-64 characters); changing it replaces the upload."""
 
 
-class SignatureFile(MsgsmsResource, module="msgsms", name="SignatureFile"):
+class SignatureFile(MsgsmsResource[SignatureFileArgs], module="msgsms", name="SignatureFile"):
     """An uploaded signature file (type ``pulumi-python:dynamic/msgsms:SignatureFile``).
 
     The Pulumi id and ``file_id`` are what a signature takes as ``file_id`` or
@@ -133,11 +133,3 @@ class SignatureFile(MsgsmsResource, module="msgsms", name="SignatureFile"):
     file_id: pulumi.Output[str]
     file_name: pulumi.Output[str]
     file_size: pulumi.Output[int]
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: SignatureFileArgs | Mapping[str, Any],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, args, opts)

@@ -282,7 +282,7 @@ class TemplateArgs:
     """Take over an existing template of the app with the same name (default false)."""
 
 
-class Template(MsgsmsResource, module="msgsms", name="Template"):
+class Template(MsgsmsResource[TemplateArgs], module="msgsms", name="Template"):
     """A reviewed SMS template (type ``pulumi-python:dynamic/msgsms:Template``).
 
     The Pulumi id is the template's ``id``; ``template_id`` (what the send API takes) is set
@@ -319,11 +319,3 @@ class Template(MsgsmsResource, module="msgsms", name="Template"):
     """The variables as the platform reads them: index, type, maximum length, description."""
     segments: pulumi.Output[int]
     """The most SMS segments one message can take."""
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: TemplateArgs | Mapping[str, Any],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(resource_name, args, opts)
