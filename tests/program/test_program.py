@@ -96,7 +96,11 @@ class Registration:
 def _in_thread_loop(call: Callable[[], Any]) -> Any:
     """Run a monitor call of an executor thread with an event loop of its own, closed after:
     the mock monitor would leave one unclosed per thread."""
-    if threading.current_thread() is threading.main_thread():
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
         return call()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -159,8 +163,9 @@ class ProgramRun:
 
     def run(self, stack: str, config: dict[str, Any] | None = None) -> ProgramRun:
         """Run the program for ``stack`` with ``config`` (``msgsms:*`` keys); a program error
-        is raised. Each run has a context of its own (the Pulumi runtime keeps its settings,
-        config and root stack in context variables) and its own event loop."""
+        is raised. Each run has a thread and a context of its own (the Pulumi runtime keeps its
+        settings, config and root stack in context variables) and its own event loop, so
+        nothing of it is left to the next test."""
         logger = logging.getLogger(f"{__name__}.{stack}")
         logger.propagate = False
         handler = _Collect(self.logs)
@@ -192,10 +197,22 @@ class ProgramRun:
                 asyncio.set_event_loop(None)
                 loop.close()
 
+        failures: list[BaseException] = []
+
+        def in_thread() -> None:
+            try:
+                contextvars.Context().run(in_context)
+            except BaseException as exc:  # handed to the test's thread
+                failures.append(exc)
+
+        thread = threading.Thread(target=in_thread, name=f"program-{stack}")
         try:
-            contextvars.Context().run(in_context)
+            thread.start()
+            thread.join()
         finally:
             logger.removeHandler(handler)
+        if failures:
+            raise failures[0]
         return self
 
     @property
