@@ -45,6 +45,7 @@ __all__ = [
     "ready_app",
     "result_code",
     "results",
+    "settled_callbacks",
     "wsse_headers",
 ]
 
@@ -338,6 +339,18 @@ def callbacks(emu: EmulatorProcess, kind: str | None = None) -> list[dict[str, A
     response = emu.admin.get("/callbacks", params={"kind": kind} if kind else {})
     response.raise_for_status()
     return list(response.json())
+
+
+def settled_callbacks(emu: EmulatorProcess, kind: str | None = None) -> list[dict[str, Any]]:
+    """The callbacks once none is pending: a receiver sees a request before its sender has
+    recorded the answer.
+    """
+
+    def settled() -> list[dict[str, Any]] | None:
+        listed = callbacks(emu, kind)
+        return listed if all(c["state"] != "pending" for c in listed) else None
+
+    return list(eventually(settled, "callbacks to settle"))
 
 
 def configure(emu: EmulatorProcess, **settings: Any) -> dict[str, Any]:
