@@ -100,8 +100,7 @@ class CallbackOutbox:
                 (self._clock.now(), BATCH),
             ).fetchall()
         return [
-            _Due(r["id"], r["url"], _form(r["fields"]), bool(r["retry_on_status"]))
-            for r in rows
+            _Due(r["id"], r["url"], _form(r["fields"]), bool(r["retry_on_status"])) for r in rows
         ]
 
     def record(self, attempts: Sequence[_Attempt]) -> None:

@@ -74,6 +74,17 @@ def api_timestamp(ts: float) -> str:
 
 
 @dataclass(frozen=True)
+class _Sending:
+    """The request being served, inside its transaction."""
+
+    conn: sqlite3.Connection
+    app: sqlite3.Row
+    region: str
+    submission: Submission
+    now: float
+
+
+@dataclass(frozen=True)
 class _Refusal:
     """Why none of a group's numbers is sent."""
 
@@ -122,16 +133,15 @@ class SendService:
             app = self.app(conn, region, app_key)
             results: list[dict[str, Any]] = []
             refusals: list[str] = []
+            sending = _Sending(conn, app, region, submission, now)
             for group in submission.groups:
-                message = self._compose(conn, app, submission.sender, group, now)
+                message = self._compose(sending, group)
                 recipients: dict[str, Recipient] = {}
                 for given in group.to:
                     recipient = parse_recipient(given)
                     recipients.setdefault(recipient.number or given, recipient)
                 for recipient in recipients.values():
-                    result, detail = self._deliver(
-                        conn, app, region, submission, group, message, recipient, now
-                    )
+                    result, detail = self._deliver(sending, group, message, recipient)
                     results.append(result)
                     if detail:
                         refusals.append(f"{recipient.given}: {result['status']} {detail}")
@@ -224,14 +234,9 @@ class SendService:
             )
         return channel
 
-    def _compose(
-        self,
-        conn: sqlite3.Connection,
-        app: sqlite3.Row,
-        sender: str,
-        group: Group,
-        now: float,
-    ) -> _Message | _Refusal:
+    def _compose(self, sending: _Sending, group: Group) -> _Message | _Refusal:
+        """The group's message, or why none of its numbers can be sent."""
+        conn, app, sender = sending.conn, sending.app, sending.submission.sender
         channel = self._signature(conn, app, sender)
         if isinstance(channel, _Refusal):
             return channel
@@ -257,7 +262,7 @@ class SendService:
                 raise SmsapiError(MALFORMED_VALUE, error.detail) from None
             return _Refusal(error.status, error.detail)
         if template["template_type"] == "PROMOTION_TYPE":
-            moment = self.settings().fixed_beijing_time() or beijing_time(now).time()
+            moment = self.settings().fixed_beijing_time() or beijing_time(sending.now).time()
             if not promotion_allowed(moment):
                 return _Refusal(
                     "E200037",
@@ -295,15 +300,13 @@ class SendService:
 
     def _deliver(
         self,
-        conn: sqlite3.Connection,
-        app: sqlite3.Row,
-        region: str,
-        submission: Submission,
+        sending: _Sending,
         group: Group,
         message: _Message | _Refusal,
         recipient: Recipient,
-        now: float,
     ) -> tuple[dict[str, Any], str | None]:
+        """Record one number's message (or refusal), bill and report it; its result."""
+        conn, app, submission, now = sending.conn, sending.app, sending.submission, sending.now
         refusal = message if isinstance(message, _Refusal) else None
         sent = None if isinstance(message, _Refusal) else message
         if sent is not None:
@@ -326,7 +329,7 @@ class SendService:
                 sms_msg_id,
                 app["project_id"],
                 app["id"],
-                region,
+                sending.region,
                 recipient.given,
                 recipient.number,
                 recipient.country_id,
