@@ -14,6 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from emulator.msgsms.countries import COUNTRIES_BY_ID
+from emulator.smsapi.numbers import CHINA, ISO_CODES, parse_recipient
 from tests.emulator.api import RawApi
 from tests.emulator.sending import (
     ReadyApp,
@@ -362,6 +364,13 @@ def test_diff_groups_fail_and_succeed_independently(
     response = SendApi(emulator).diff(shop, body)
     assert result_code(response) == "000000"
     assert _statuses(response) == ["000000", "E200028", "E200020"]
+
+
+def test_every_destination_of_intl_templates_has_a_country_id() -> None:
+    assert set(COUNTRIES_BY_ID) | {CHINA} == set(ISO_CODES)
+    for code in COUNTRIES_BY_ID:
+        recipient = parse_recipient(f"+{code}" + "1234567")
+        assert (recipient.calling_code, recipient.country_id) == (code, ISO_CODES[code])
 
 
 # ---- never a 500 --------------------------------------------------------------------------------
