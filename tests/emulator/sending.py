@@ -261,6 +261,12 @@ class Received:
     fields: list[tuple[str, str]]
 
 
+class _Server(ThreadingHTTPServer):
+    # The emulator posts callbacks concurrently; the default backlog of 5 would drop SYNs.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class Receiver:
     """A local HTTP server recording POSTs; the first ``fail_first`` answer ``fail_status``,
     the first ``drop_first`` are cut off without an answer. Stops when the ``with`` block ends.
@@ -302,8 +308,7 @@ class Receiver:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
