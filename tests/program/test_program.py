@@ -182,6 +182,10 @@ class ProgramRun:
             loop = asyncio.new_event_loop()
             asyncio.set_event_loop(loop)
             try:
+                # set_mocks leaves these to values shared by every context, where an earlier
+                # mocked program may have left tasks of its own event loop
+                settings.SETTINGS.outputs = set()
+                settings.SETTINGS.lock = threading.Lock()
                 set_all_config({k: str(v) for k, v in (config or {}).items()}, [])
                 mocks.set_mocks(
                     self.monitor.mocks,
