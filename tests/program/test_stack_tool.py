@@ -66,27 +66,11 @@ def _stack_module() -> ModuleType:
 stack_tool = _stack_module()
 
 
-def _free_port_block(size: int = 4) -> int:
-    """A main port whose next ``size - 1`` ports are free too (the emulator's region ports)."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            first = probe.getsockname()[1]
-        if first + size > 65535:
-            continue
-        sockets = []
-        try:
-            for port in range(first, first + size):
-                s = socket.socket()
-                sockets.append(s)
-                s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-        return first
-    raise RuntimeError("no block of free ports")
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 class FakeCli:
@@ -153,9 +137,10 @@ def emulator_place(tmp_path: Path) -> Iterator[dict[str, str]]:
     afterwards."""
     data_dir = tmp_path / "emulator"
     yield {
-        "MSGSMS_EMULATOR_PORT": str(_free_port_block()),
+        "MSGSMS_EMULATOR_PORT": str(_free_port()),
         "MSGSMS_EMULATOR_DIR": str(data_dir),
-        "MSGSMS_EMULATOR_FLAGS": f"--parent-pid {os.getpid()}",
+        # the region ports are the OS's choice: only the main one is found through the port
+        "MSGSMS_EMULATOR_FLAGS": f"--parent-pid {os.getpid()} --region-ports 0,0,0",
     }
     pid_file = data_dir / "emulator.pid"
     if pid_file.exists():
@@ -291,9 +276,7 @@ def test_a_missing_cli_that_cannot_be_installed_stops_with_what_to_do(
     # sent to a proxy on a closed local port, so it fails at once without any network.
     empty = tmp_path / "empty-bin"
     empty.mkdir()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
+    closed_port = _free_port()
     monkeypatch.setenv("PATH", str(empty))
     for name in ("https_proxy", "HTTPS_PROXY"):
         monkeypatch.setenv(name, f"http://127.0.0.1:{closed_port}")
