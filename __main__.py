@@ -84,7 +84,7 @@ def declare(catalog: Catalog) -> dict[tuple[str, str], MsgsmsResource]:
     declared: dict[tuple[str, str], MsgsmsResource] = {}
 
     def output(ref: Reference) -> pulumi.Output[str]:
-        return getattr(declared[ref.kind, ref.key], ref.output)  # type: ignore[no-any-return]
+        return getattr(declared[ref.kind, ref.key], ref.output)
 
     for declaration in catalog:  # dependency order: a reference names an earlier entry
         resource = RESOURCES[declaration.kind](declaration.key, declaration.resolve(output))

@@ -78,7 +78,7 @@ class MockCloud(mocks.Mocks):
         kind = args.typ.rsplit(":", 1)[1]
         return MOCK_IDS[kind].format(args.name), {**args.inputs, **MOCK_OUTPUTS[kind](args.name)}
 
-    def call(self, args: mocks.MockCallArgs) -> dict[str, Any]:
+    def call(self, args: mocks.MockCallArgs) -> tuple[dict[str, Any], None]:
         raise NotImplementedError(f"the program invokes nothing, yet it called {args.token}")
 
 

@@ -39,7 +39,8 @@ def workflow() -> dict[Any, Any]:
 
 def _triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
     # YAML 1.1 reads the key `on` as the boolean true
-    return workflow.get("on", workflow.get(True))  # type: ignore[no-any-return]
+    triggers: dict[str, Any] = workflow["on"] if "on" in workflow else workflow[True]
+    return triggers
 
 
 def _index(steps: list[dict[str, Any]], match: str) -> int:
@@ -128,7 +129,7 @@ def _hook(path: Path) -> dict[str, Any]:
     document = _load(path)
     hooks = document if isinstance(document, list) else document["repos"][0]["hooks"]
     (hook,) = [h for h in hooks if h["id"] == "msgsms-validate"]
-    return hook  # type: ignore[no-any-return]
+    return hook
 
 
 HOOKS = {
