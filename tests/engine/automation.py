@@ -117,6 +117,7 @@ class CliStack:
         _use_virtualenv(self.project, python)
         backend = Path(state_dir).resolve() / "backend"
         backend.mkdir(parents=True, exist_ok=True)
+        self.backend = backend
         env_vars = {
             "PULUMI_BACKEND_URL": backend.as_uri(),
             "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
@@ -148,6 +149,14 @@ class CliStack:
         if values:
             self._stack.set_all_config(values)
         self._pushed = set(values)
+
+    @property
+    def checkpoint_path(self) -> Path:
+        """The file backend's state file of this stack (secrets encrypted, as stored)."""
+        found = sorted(self.backend.glob(f".pulumi/stacks/**/{self.stack_name}.json"))
+        if not found:
+            raise FileNotFoundError(f"no state file of stack {self.stack_name!r} in {self.backend}")
+        return found[0]
 
     def checkpoint(self) -> Checkpoint:
         exported = self._stack.export_stack()
