@@ -49,6 +49,13 @@ def deploy(gitops: GitopsStack) -> PassSummary:
     return summary
 
 
+def settled(gitops: GitopsStack) -> None:
+    """The next ``up`` finds nothing to do and asks the API nothing: no perpetual diff."""
+    again = gitops.up()
+    assert gitops.steps(again) == gitops.unchanged()
+    assert again.api_requests == 0
+
+
 def refreshed(summary: PassSummary) -> dict[str, str | None]:
     """What a refresh found per catalog resource: same, update or delete."""
     return {
@@ -146,6 +153,7 @@ def test_editing_an_approved_template_replaces_it(gitops: GitopsStack) -> None:
     assert new["flow_status"] == APPROVED_TEMPLATE
     assert new["template_id"] != old["template_id"]
     assert plain(summary.outputs["templates"])["order_shipped"]["id"] == new_id
+    settled(gitops)
 
 
 def test_editing_a_rejected_template_updates_it_in_place_and_resubmits_it(
@@ -181,6 +189,7 @@ def test_editing_a_rejected_template_updates_it_in_place_and_resubmits_it(
     approved = plain(summary.outputs["templates"])["order_shipped"]
     assert approved["flow_status"] == APPROVED_TEMPLATE
     assert approved["review_desc"] is None
+    settled(gitops)
 
 
 def test_renaming_an_app_updates_it_in_place(gitops: GitopsStack) -> None:
@@ -199,6 +208,7 @@ def test_renaming_an_app_updates_it_in_place(gitops: GitopsStack) -> None:
     assert plain(apps["shop"]["id"]) == app_id
     # the secret is shown only when the app is created: an update keeps it
     assert plain(apps["shop"]["app_secret"]) == plain(first.outputs["apps"]["shop"]["app_secret"])
+    settled(gitops)
 
 
 def test_changing_an_apps_scope_replaces_it_and_its_templates(gitops: GitopsStack) -> None:
@@ -233,6 +243,7 @@ def test_changing_an_apps_scope_replaces_it_and_its_templates(gitops: GitopsStac
     apps = summary.outputs["apps"]
     assert plain(apps["world"]["id"]) == new_app
     assert plain(apps["world"]["app_secret"]) == gitops.object("apps", new_app)["app_secret"]
+    settled(gitops)
 
 
 def test_removing_a_template_deletes_it(gitops: GitopsStack) -> None:
@@ -249,6 +260,7 @@ def test_removing_a_template_deletes_it(gitops: GitopsStack) -> None:
     assert len(gitops.objects("templates")) == 4
     assert "spring_sale" not in plain(summary.outputs["templates"])
     assert gitops.stack.checkpoint().find_all("spring_sale") == []
+    settled(gitops)
 
 
 def test_moving_a_template_to_another_region_replaces_it(gitops: GitopsStack) -> None:
@@ -269,6 +281,7 @@ def test_moving_a_template_to_another_region_replaces_it(gitops: GitopsStack) ->
     assert [t["template_name"] for t in gitops.objects("templates", region="cn-south-1")] == [
         "service-visit"
     ]
+    settled(gitops)
 
 
 # -------------------------------------------------------------------------------------------
@@ -312,7 +325,7 @@ def test_an_out_of_band_change_shows_in_refresh_and_the_next_up_restores_it(
     assert (live["app_name"], live["up_link_addr"]) == (declared["name"], declared["uplink_url"])
     [sale] = gitops.named("templates", "spring-sale")
     assert sale["id"] == gitops.resource_id("spring_sale") != gone
-    assert gitops.steps(gitops.up()) == gitops.unchanged()
+    settled(gitops)
 
 
 def test_destroy_removes_all_but_the_apps_which_are_reported_as_retained(
@@ -320,13 +333,24 @@ def test_destroy_removes_all_but_the_apps_which_are_reported_as_retained(
 ) -> None:
     deploy(gitops)
     apps = {key: gitops.resource_id(key) for key in gitops.catalog.keys()["apps"]}
+    deletions = sorted(
+        ("DELETE", f"/v2/{live['project_id']}/msgsms/{section}/{live['id']}")
+        for section in ("signatures", "templates")
+        for live in gitops.objects(section)
+    )
+    assert len(deletions) == 8
+    licence = gitops.resource_id("licence")
+    mark = gitops.emulator.last_seq()
 
     summary = gitops.destroy()
 
     assert gitops.steps(summary) == {name: ["delete"] for name in gitops.catalog.names()}
+    assert sorted(gitops.writes(mark)) == deletions
     assert gitops.objects("templates") == []
     assert gitops.objects("signatures") == []
     assert gitops.ids("apps") == set(apps.values())
+    # uploads have no delete operation: the platform keeps them, at no cost
+    assert [f["file_id"] for f in gitops.objects("files")] == [licence]
     for app_id in apps.values():
         assert any("left in place" in line and app_id in line for line in summary.diagnostics)
     checkpoint = gitops.stack.checkpoint()
