@@ -12,6 +12,7 @@ The same stack runs under the offline engine or, when ``pulumi`` is installed, t
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import threading
@@ -25,6 +26,7 @@ import yaml
 
 from tests.engine import Engine, PassSummary
 from tests.engine.automation import CliStack
+from tests.engine.properties import plain
 from tests.engine.state import PROVIDER_TYPE_PREFIX, STACK_TYPE
 from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
 from tests.support.provider_host import SECRET_SIG, SIG_KEY
@@ -249,7 +251,8 @@ class GitopsStack:
 
         Inside a secret value of the checkpoint or the outputs an app secret may be stored
         (the offline engine keeps secret values readable, the CLI encrypts them); credentials
-        come from the environment and must not be stored even there.
+        come from the environment and must not be stored even there. The pickled provider
+        stored with every resource holds neither.
         """
         secrets = self.secrets()
         credentials = {k: secrets[k] for k in ("access key", "secret key", "IAM password")}
@@ -258,6 +261,13 @@ class GitopsStack:
             text = path.read_text(encoding="utf-8")
             found += plain_secrets(f"checkpoint {path.name}", json.loads(text), secrets)
             found += [f"checkpoint {path.name}: {label}" for label in _within(text, credentials)]
+        for resource in self.stack.checkpoint().resources:
+            pickled = plain(resource.inputs.get("__provider"))
+            if isinstance(pickled, str):
+                found += [
+                    f"pickled provider of {resource.name}: {label}"
+                    for label in _within_bytes(base64.b64decode(pickled), secrets)
+                ]
         stack_file = self.project / "stacks" / f"Pulumi.{STACK}.yaml"
         found += [
             f"{stack_file.name}: {label}"
@@ -287,6 +297,10 @@ def _size(path: Path) -> int:
 
 def _within(text: str, secrets: Mapping[str, str]) -> list[str]:
     return [label for label, value in secrets.items() if value in text]
+
+
+def _within_bytes(data: bytes, secrets: Mapping[str, str]) -> list[str]:
+    return [label for label, value in secrets.items() if value.encode() in data]
 
 
 def plain_secrets(where: str, value: Any, secrets: Mapping[str, str]) -> list[str]:

@@ -371,6 +371,8 @@ def test_no_credential_or_app_secret_shows_in_plain_text(gitops: GitopsStack) ->
     secrets = gitops.secrets()
     app_secrets = [value for label, value in secrets.items() if label.startswith("app secret")]
     assert len(app_secrets) == 2
+    resources = gitops.stack.checkpoint().resources
+    assert all("__provider" in r.inputs for r in resources if r.type.startswith("pulumi-python:"))
     if isinstance(gitops.stack, Engine):
         # the scan has something to find: the offline checkpoint keeps secrets readable, wrapped
         text = gitops.stack.checkpoint_path.read_text(encoding="utf-8")
