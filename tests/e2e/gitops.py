@@ -32,6 +32,7 @@ from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
 from tests.support.provider_host import SECRET_SIG, SIG_KEY
 
 __all__ = [
+    "EXAMPLE",
     "SECTIONS",
     "STACK",
     "Catalog",
@@ -243,9 +244,6 @@ class GitopsStack:
                 values[f"app secret of {app['app_name']} ({app['id']})"] = app["app_secret"]
         return values
 
-    def checkpoint_files(self) -> list[Path]:
-        return [self.stack.checkpoint_path]
-
     def plain_secrets(self) -> list[str]:
         """Where a credential or app secret shows in plain text: checkpoint, outputs, logs.
 
@@ -257,10 +255,9 @@ class GitopsStack:
         secrets = self.secrets()
         credentials = {k: secrets[k] for k in ("access key", "secret key", "IAM password")}
         found: list[str] = []
-        for path in self.checkpoint_files():
-            text = path.read_text(encoding="utf-8")
-            found += plain_secrets(f"checkpoint {path.name}", json.loads(text), secrets)
-            found += [f"checkpoint {path.name}: {label}" for label in _within(text, credentials)]
+        text = self.stack.checkpoint_path.read_text(encoding="utf-8")
+        found += plain_secrets("checkpoint", json.loads(text), secrets)
+        found += [f"checkpoint: {label}" for label in _within(text, credentials)]
         for resource in self.stack.checkpoint().resources:
             pickled = plain(resource.inputs.get("__provider"))
             if isinstance(pickled, str):
@@ -329,11 +326,13 @@ class Reviewer:
     """The platform's reviewers while reviews are manual: decide what comes up for review.
 
     Every signature and template under review is approved, except templates whose name is
-    in ``reject``. Decisions are kept in ``decisions`` as ``(kind, name, decision)``.
+    in ``reject``, which are rejected saying ``reject_desc``. Decisions are kept in
+    ``decisions`` as ``(kind, name, decision)``.
     """
 
     emulator: EmulatorProcess
     reject: frozenset[str] = frozenset()
+    reject_desc: str = "the reviewer asks for a clearer wording"
     decisions: list[tuple[str, str, str]] = field(default_factory=list)
     poll_seconds: float = 0.05
     _stop: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -373,6 +372,6 @@ class Reviewer:
             decision = "reject" if kind == "templates" and name in self.reject else "approve"
             body = {"decision": decision}
             if decision == "reject":
-                body["review_desc"] = "the reviewer asks for a clearer wording"
+                body["review_desc"] = self.reject_desc
             self.emulator.admin.post(f"/{kind}/{item['id']}/review", json=body).raise_for_status()
             self.decisions.append((kind, name, decision))

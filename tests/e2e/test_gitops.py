@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,7 +31,7 @@ APPROVED_TEMPLATE = "Adopted"
 
 @pytest.fixture(params=["offline", pytest.param("cli", marks=pytest.mark.cli)])
 def gitops(
-    request: pytest.FixtureRequest, tmp_path: Any, emulator: EmulatorProcess
+    request: pytest.FixtureRequest, tmp_path: Path, emulator: EmulatorProcess
 ) -> Iterator[GitopsStack]:
     """The dev stack on a fresh catalog copy, under each driver, against a reset emulator."""
     if request.param == "cli" and (reason := cli_missing_reason()):
@@ -54,6 +55,18 @@ def settled(gitops: GitopsStack) -> None:
     again = gitops.up()
     assert gitops.steps(again) == gitops.unchanged()
     assert again.api_requests == 0
+
+
+def make_world_domestic(catalog: dict[str, Any]) -> None:
+    """A pull request turning app ``world`` domestic: its one-time password template follows."""
+    catalog["apps"]["world"]["scope"] = "cn"
+    otp = catalog["templates"]["global_otp"]
+    del otp["send_countries"]  # domestic templates have no destinations
+    otp.update(
+        universal=True,
+        type="VERIFY_CODE_TYPE",
+        content="您的验证码为${1}，5分钟内有效，请勿泄露给他人。",
+    )
 
 
 def refreshed(summary: PassSummary) -> dict[str, str | None]:
@@ -162,7 +175,7 @@ def test_editing_a_rejected_template_updates_it_in_place_and_resubmits_it(
     assert ("templates", "order-shipped", "reject") in review.decisions
     rejected = plain(first.outputs["templates"])["order_shipped"]
     assert rejected["flow_status"] == "Reject"
-    assert rejected["review_desc"] == "the reviewer asks for a clearer wording"
+    assert rejected["review_desc"] == review.reject_desc
     template_id = gitops.resource_id("order_shipped")
     new_content = "您的订单${1}已于${2}交给快递，运单号${3}，如有疑问请致电${4}。"
     with gitops.catalog.edit() as catalog:
@@ -213,14 +226,7 @@ def test_changing_an_apps_scope_replaces_it_and_its_templates(gitops: GitopsStac
     old_app = gitops.resource_id("world")
     old_template = gitops.resource_id("global_otp")
     with gitops.catalog.edit() as catalog:
-        catalog["apps"]["world"]["scope"] = "cn"
-        otp = catalog["templates"]["global_otp"]
-        del otp["send_countries"]  # domestic templates have no destinations
-        otp.update(
-            universal=True,
-            type="VERIFY_CODE_TYPE",
-            content="您的验证码为${1}，5分钟内有效，请勿泄露给他人。",
-        )
+        make_world_domestic(catalog)
 
     summary = gitops.up()
 
@@ -376,10 +382,7 @@ def test_no_credential_or_app_secret_shows_in_plain_text(gitops: GitopsStack) ->
         assert all(value in text for value in app_secrets)
 
     with gitops.catalog.edit() as catalog:  # a new app secret, and an app left behind
-        catalog["apps"]["world"]["scope"] = "cn"
-        otp = catalog["templates"]["global_otp"]
-        del otp["send_countries"]
-        otp.update(universal=True, type="VERIFY_CODE_TYPE", content="您的验证码为${1}，请勿泄露。")
+        make_world_domestic(catalog)
     gitops.up()
     gitops.refresh()
     gitops.preview()
