@@ -43,6 +43,7 @@ class AppProvider(MsgsmsProvider):
     replace_keys = frozenset({"region", "scope"})
     kept_outputs = frozenset({"app_secret"})
     adopt_by_default = True
+    deletable = False  # MSGSMS has no operation to delete an app
 
     def candidates(self, client: SmsClient, inputs: Mapping[str, Any]) -> list[models.App]:
         query = models.AppQuery(app_name=inputs["app_name"], region=inputs["scope"])

@@ -13,7 +13,9 @@ What the base guarantees, on the engine rules of ``pulumi-dynamic-providers.md``
 * ``create`` adopts an object with the same natural key when asked, and otherwise creates
   once: when the answer is lost (transport error, 5xx) it looks the object up by its natural
   key before trying again, so a retry never makes a duplicate. When a step after the remote
-  create fails, the new object is deleted again before the error is raised.
+  create fails, the new object is deleted again before the error is raised; when it cannot be
+  deleted (no delete operation, under review, the service unreachable), it is kept in the
+  state with the outputs known so far instead, so that no run leaves it behind unmanaged.
 * ``read`` returns the live outputs *and* inputs (as the program would declare them), or an
   empty id when the object is gone; ``update`` always returns the full outputs; ``delete``
   counts a missing object as deleted.
@@ -150,6 +152,8 @@ class MsgsmsProvider(ResourceProvider):
     kept_outputs: ClassVar[frozenset[str]] = frozenset()
     #: Whether ``adopt`` is on when not given.
     adopt_by_default: ClassVar[bool] = False
+    #: Whether ``delete_remote`` removes the object (a failed create can then be undone).
+    deletable: ClassVar[bool] = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -281,13 +285,15 @@ class MsgsmsProvider(ResourceProvider):
         self,
         client: SmsClient,
         inputs: Mapping[str, Any],
-        live: Live,
+        live: Live | None,
         extras: Mapping[str, Any],
     ) -> dict[str, Any]:
+        """The full outputs; with no ``live`` object, those the API shows are left empty."""
         outs: dict[str, Any] = dict.fromkeys(self.outputs)
         outs.update(inputs)
         outs.update(self.local_outputs(inputs))
-        outs.update(self.outputs_from_live(client, live, inputs))
+        if live is not None:
+            outs.update(self.outputs_from_live(client, live, inputs))
         outs.update({k: v for k, v in extras.items() if k in self.outputs})
         return outs
 
@@ -350,10 +356,12 @@ class MsgsmsProvider(ResourceProvider):
         try:
             live = self.fetch(client, inputs["region"], object_id)
             outs = self._outputs(client, inputs, live, created.extras if created else {})
-        except Exception:
-            if created is not None:
-                self._roll_back(client, object_id, inputs)
-            raise
+        except Exception as exc:
+            if created is None or self._roll_back(client, object_id, inputs, exc):
+                raise
+            # Raising would leave the object behind, unknown to the stack: the next run would
+            # make a second one. Keep it instead; a refresh reads what could not be read now.
+            return CreateResult(object_id, self._outputs(client, inputs, None, created.extras))
         return CreateResult(object_id, self.after_write(client, inputs, object_id, outs))
 
     def _find_existing(self, client: SmsClient, inputs: Mapping[str, Any]) -> Live | None:
@@ -384,16 +392,24 @@ class MsgsmsProvider(ResourceProvider):
                     raise
                 notice(f"{self.label(inputs)}: nothing was created ({exc}); trying again")
 
-    def _roll_back(self, client: SmsClient, object_id: str, inputs: Mapping[str, Any]) -> None:
+    def _roll_back(
+        self, client: SmsClient, object_id: str, inputs: Mapping[str, Any], failure: Exception
+    ) -> bool:
+        """Delete a new object after a later step of its create failed; whether it is gone."""
         try:
+            if not self.deletable:
+                raise ProviderError(f"the API cannot delete a {self.title}")
             self.delete_remote(client, object_id, inputs)
         except NotFoundError:
             pass
         except (ClientError, ProviderError) as exc:
             notice(
-                f"{self.label(inputs, object_id)}: the create failed afterwards and the new "
-                f"object could not be deleted ({exc}); delete it in the console"
+                f"{self.label(inputs, object_id)}: created, but reading it back failed "
+                f"({failure}) and it could not be deleted again ({exc}); it stays in the stack "
+                "with the outputs known so far: run `pulumi refresh` to read the others"
             )
+            return False
+        return True
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         stored = self._declared(props)
