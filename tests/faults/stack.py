@@ -152,7 +152,7 @@ def _duplicates(kind: str, objects: Iterable[dict[str, Any]]) -> list[str]:
 
 
 def convergence_problems(
-    estate: Estate, checkpoint: Checkpoint, catalog: Catalog, *, uploads: int
+    estate: Estate, checkpoint: Checkpoint, catalog: Catalog, *, uploads: int | None
 ) -> list[str]:
     """Where the emulator's objects and the checkpoint disagree with the catalog (empty: none).
 
@@ -165,6 +165,7 @@ def convergence_problems(
       whose answer was lost stays behind as an unreferenced copy. ``uploads`` is the number of
       uploads the emulator answered with success (from its request log): the emulator must hold
       exactly that many files, all with the declared content, and the checkpoint's among them.
+      ``None`` leaves the count out (a crash can come between a write and its log entry).
     """
     problems: list[str] = []
     live = [r for r in checkpoint.resources if r.type in KIND_OF_TYPE]
@@ -191,7 +192,7 @@ def convergence_problems(
 
     files = by_kind.get("files", [])
     sha256s = {plain(r.inputs).get("sha256") for r in files}
-    if len(estate.objects["files"]) != uploads:
+    if uploads is not None and len(estate.objects["files"]) != uploads:
         problems.append(
             f"files: the emulator holds {len(estate.objects['files'])}, "
             f"but answered {uploads} upload(s) with success"
