@@ -6,7 +6,7 @@ PY      := $(BIN)/python
 STAMP   := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 PYTEST_ARGS ?=
 
-.PHONY: venv test lint fmt clean up preview destroy refresh emulator
+.PHONY: venv test lint fmt clean up preview destroy refresh emulator bench
 
 venv: $(STAMP)
 
@@ -40,6 +40,11 @@ emulator: venv
 # Every test tier. pytest exits 5 when it collects nothing; that is not a failure of the suite.
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+# Benchmarks: results in bench/results/<date>-<host>.json and bench/RESULTS.md (about 5 minutes);
+# BENCH_QUICK=1 for a short smoke run whose numbers go to a temporary directory.
+bench: venv
+	$(PY) -m bench
 
 # ruff also formats the Python examples in Markdown; the docs keep theirs compact on purpose.
 RUFF_FORMAT := $(BIN)/ruff format --extend-exclude '*.md'

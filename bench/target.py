@@ -1,0 +1,54 @@
+"""The emulator a benchmark runs against, and the settings that reach it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from providers.client import Settings, SmsClient
+from tests.support.emulator import PROJECT_ROOT as ROOT
+from tests.support.emulator import EmulatorProcess, start_emulator
+
+__all__ = ["REGION", "ROOT", "AuthMode", "client", "client_config", "emulator", "endpoints"]
+
+REGION = "cn-north-4"
+AuthMode = Literal["aksk", "token"]
+
+
+@contextmanager
+def emulator(workdir: Path, *flags: str) -> Iterator[EmulatorProcess]:
+    """A real emulator process on free ports with its data under ``workdir``; it stops on exit
+    (and by itself should this process die)."""
+    with start_emulator(workdir, "--review-delay", "0.5", *flags) as emu:
+        yield emu
+
+
+def endpoints(emu: EmulatorProcess) -> dict[str, Any]:
+    """``msgsms:endpoints`` for ``emu``."""
+    regions: dict[str, dict[str, str]] = emu.info["regions"]
+    return {
+        "iam": emu.iam_url,
+        "msgsms": {name: r["msgsms_url"] for name, r in regions.items()},
+        "smsapi": {name: r["smsapi_url"] for name, r in regions.items()},
+    }
+
+
+def client_config(emu: EmulatorProcess, auth: AuthMode = "aksk") -> dict[str, Any]:
+    """The stack config (``msgsms`` keys, without the namespace) of a user of ``emu``."""
+    info = emu.info
+    credentials = (
+        {"accessKey": info["access_key"], "secretKey": info["secret_key"]}
+        if auth == "aksk"
+        else {
+            "iamUser": info["user_name"],
+            "iamPassword": info["password"],
+            "iamDomain": info["domain_name"],
+        }
+    )
+    return {"region": REGION, "endpoints": endpoints(emu), **credentials}
+
+
+def client(emu: EmulatorProcess, auth: AuthMode = "aksk") -> SmsClient:
+    return SmsClient(Settings.from_config(client_config(emu, auth), environ={}))

@@ -1,0 +1,55 @@
+"""``make bench`` in quick mode: every benchmark runs end to end and reports what it measured.
+
+Times are never asserted (machines are noisy); the counts the benchmarks read from the
+emulator's request log are behaviour, and are.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.emulator import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_benchmarks_run_in_quick_mode_and_write_their_results(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--out", str(tmp_path)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    [data] = tmp_path.glob("*-quick.json")
+    results = json.loads(data.read_text(encoding="utf-8"))
+    benchmarks = results["benchmarks"]
+    assert set(benchmarks) == {"overhead", "throughput", "steps", "scaling"}
+    assert not [name for name, section in benchmarks.items() if "error" in section]
+    assert len(results["load_average"]["start"]) == len(results["load_average"]["end"]) == 3
+    markdown = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
+    assert "## Client overhead against raw httpx" in markdown
+    assert "## Emulator throughput and latency" in done.stdout
+
+    assert {m["auth"] for m in benchmarks["overhead"]["modes"]} == {"token", "aksk"}
+    assert [r["concurrency"] for r in benchmarks["throughput"]["rows"]] == [1, 8, 32] * 2
+    assert all(r["errors"] == 0 and r["requests"] > 0 for r in benchmarks["throughput"]["rows"])
+
+    table = benchmarks["steps"]["table"]
+    assert {kind: row["same"] for kind, row in table.items()} == dict.fromkeys(table, 0)
+    assert table["SignatureFile"]["update"] is None
+
+    for size in benchmarks["scaling"]["sizes"]:
+        by_pass = {p["pass"]: p for p in size["passes"]}
+        assert by_pass["preview"]["api_requests"] == 0
+        assert by_pass["up (no-op)"]["api_requests"] == 0
+        assert by_pass["up (no-op)"]["changes"] == {"same": size["templates"] + 2}
+        assert by_pass["up"]["peak_rss_mib"]["provider"] > 0
+        assert size["checkpoint"]["provider_met"]
