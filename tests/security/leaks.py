@@ -2,8 +2,9 @@
 
 The secrets are taken from the emulator's side: the access key pair and IAM password of its
 start-up line, every IAM token it issued (read from its database) and every app secret it
-generated. A secret counts as leaked when any 16-character stretch of it appears in a text,
-so a truncated or partly masked secret is caught too.
+generated. The search looks for 16-character stretches of each secret, starting every 8
+characters, so any 24 characters of a secret in a row are found: a truncated or partly masked
+secret is caught too.
 
 The checkpoint is read as a real backend stores it: values marked secret are encrypted there,
 so they are left out, except the pickled provider (``__provider``), which is decoded and read
