@@ -19,6 +19,8 @@ What the base guarantees, on the engine rules of ``pulumi-dynamic-providers.md``
 * ``read`` returns the live outputs *and* inputs (as the program would declare them), or an
   empty id when the object is gone; ``update`` always returns the full outputs; ``delete``
   counts a missing object as deleted.
+  A refresh may read many objects of one parent with one list request
+  (:mod:`.snapshot`, e.g. an app's templates); every write drops what was listed.
 * Credentials come only from ``configure`` (stack config ``msgsms:*``) or the environment
   and live in a :class:`Connection` that is never pickled: the serialized provider stored in
   every resource's state is a reference to the class and nothing else.
@@ -61,6 +63,7 @@ from providers.client import (
 
 from .notices import notice
 from .schema import Field, contains_unknown, normalise, same_value
+from .snapshot import ReadSnapshots, writing
 
 __all__ = [
     "MAX_CREATE_ATTEMPTS",
@@ -103,11 +106,14 @@ class Connection:
         self._lock = threading.Lock()
         self._config: dict[str, Any] = {}
         self._client: SmsClient | None = None
+        #: Live objects listed for the reads of a refresh (see :mod:`.snapshot`).
+        self.snapshots = ReadSnapshots()
 
     def configure(self, config: Mapping[str, Any]) -> None:
         with self._lock:
             self._config = {k: v for k, v in config.items() if v is not None}
             self._client = None
+            self.snapshots = ReadSnapshots()
 
     def default_region(self) -> str | None:
         """``msgsms:region``, else ``HW_REGION_NAME``: the region of resources that name none."""
@@ -201,6 +207,13 @@ class MsgsmsProvider(ResourceProvider):
     def fetch(self, client: SmsClient, region: str, object_id: str) -> Live:
         """The live object; raises `NotFoundError` when it is gone."""
         raise NotImplementedError
+
+    def read_live(
+        self, client: SmsClient, region: str, object_id: str, stored: Mapping[str, Any]
+    ) -> Live:
+        """The live object for ``read`` (a refresh), given its ``stored`` outputs; may come
+        from a snapshot of the parent's objects (:mod:`.snapshot`)."""
+        return self.fetch(client, region, object_id)
 
     def inputs_from_live(self, client: SmsClient, live: Live) -> dict[str, Any]:
         """The remote inputs as the live object shows them."""
@@ -341,6 +354,10 @@ class MsgsmsProvider(ResourceProvider):
         )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        with writing():
+            return self._create(props)
+
+    def _create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self._declared(props)
         self._require_known(inputs)
         client = self._client()
@@ -420,7 +437,7 @@ class MsgsmsProvider(ResourceProvider):
             )
         client = self._client()
         try:
-            live = self.fetch(client, stored["region"], id_)
+            live = self.read_live(client, stored["region"], id_, props)
         except NotFoundError:
             return ReadResult("", {})
         inputs = self._read_inputs(self.observed(client, live), stored)
@@ -447,6 +464,10 @@ class MsgsmsProvider(ResourceProvider):
         return inputs
 
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
+        with writing():
+            return self._update(_id, _olds, _news)
+
+    def _update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
         inputs = self._declared(_news)
         self._require_known(inputs)
         changed = self._changed(_olds, inputs, remote_only=True)
@@ -464,5 +485,5 @@ class MsgsmsProvider(ResourceProvider):
         return UpdateResult(self.after_write(client, inputs, _id, outs))
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
-        with contextlib.suppress(NotFoundError):  # already gone: what delete wants
+        with writing(), contextlib.suppress(NotFoundError):  # already gone: what delete wants
             self.delete_remote(self._client(), _id, self._declared(_props))

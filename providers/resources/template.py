@@ -45,11 +45,13 @@ _UNDER_REVIEW_CODE = "MSGSMS.0035"
 
 @dataclass
 class LiveTemplate:
-    """A template as the API shows it, with its variables listed on first use."""
+    """A template as the API shows it, with its variables listed on first use (unless
+    ``known_variables`` are given: those read before, when the template has not changed)."""
 
     template: models.Template
     client: SmsClient
     region: str
+    known_variables: list[models.TemplateVariable] | None = None
 
     @property
     def id(self) -> str:
@@ -65,6 +67,8 @@ class LiveTemplate:
 
     @cached_property
     def variables(self) -> list[models.TemplateVariable]:
+        if self.known_variables is not None:
+            return self.known_variables
         page = self.client.list_template_varilable_details(self.id, region=self.region)
         return sorted(page.results, key=lambda v: v.variable_index or 0)
 
@@ -93,7 +97,15 @@ class TemplateProvider(ReviewedProvider):
         *WAITING_FIELDS,
         Field("adopt", kind="bool", remote=False, default=False),
     )
-    outputs = ("template_id", "flow_status", "review_state", "review_desc", "variables", "segments")
+    outputs = (
+        "template_id",
+        "flow_status",
+        "review_state",
+        "review_desc",
+        "variables",
+        "segments",
+        "update_time",
+    )
     replace_keys = frozenset({"region", "app_id", "scope"})
     # a template's answer names its app by name and key, not by id
     unobservable = frozenset({"region", "app_id"})
@@ -170,6 +182,48 @@ class TemplateProvider(ReviewedProvider):
     def fetch(self, client: SmsClient, region: str, object_id: str) -> LiveTemplate:
         return LiveTemplate(client.show_template(object_id, region=region), client, region)
 
+    def read_live(
+        self, client: SmsClient, region: str, object_id: str, stored: Mapping[str, Any]
+    ) -> LiveTemplate:
+        # The templates of one app are listed together (500 a page) for a refresh.
+        def list_app_templates(first: models.Template) -> list[models.Template]:
+            query = models.TemplateQuery(app_key=first.app_key)
+            found = paginate(client.list_template_details, query, region=region)
+            return [t for t in found if t.app_key == first.app_key]
+
+        template = self._connection.snapshots.read(
+            ("templates", region, stored.get("app_id")),
+            object_id,
+            lambda: client.show_template(object_id, region=region),
+            list_app_templates,
+        )
+        return LiveTemplate(template, client, region, self._unchanged_variables(template, stored))
+
+    def _unchanged_variables(
+        self, template: models.Template, stored: Mapping[str, Any]
+    ) -> list[models.TemplateVariable] | None:
+        """The stored ``variables`` when the template cannot have changed since they were read.
+
+        Only an update changes a template's variables, and an update needs a rejected
+        template and leaves it under review; every change moves ``update_time`` (to the
+        second). So an approved template that was approved at the last read, with the same
+        ``update_time`` and content, has the same variables, unless two reviews and an update
+        all fell within the second of the last read.
+        """
+        variables = stored.get("variables")
+        if not isinstance(variables, list) or not template.update_time:
+            return None
+        if template.flow_status not in self.approved:
+            return None
+        read_before = (
+            stored.get("update_time"),
+            stored.get("flow_status"),
+            stored.get("template_content"),
+        )
+        if read_before != (template.update_time, template.flow_status, template.template_content):
+            return None
+        return [models.TemplateVariable.model_validate(v) for v in variables]
+
     def inputs_from_live(self, client: SmsClient, live: Live) -> dict[str, Any]:
         assert isinstance(live, LiveTemplate)
         template = live.template
@@ -213,6 +267,7 @@ class TemplateProvider(ReviewedProvider):
             # empty until the template is approved
             "template_id": live.template.template_id or None,
             "variables": variables,
+            "update_time": live.template.update_time,
             **self.review_outputs(live),
         }
 
@@ -319,3 +374,5 @@ class Template(MsgsmsResource[TemplateArgs], module="msgsms", name="Template"):
     """The variables as the platform reads them: index, type, maximum length, description."""
     segments: pulumi.Output[int]
     """The most SMS segments one message can take."""
+    update_time: pulumi.Output[str | None]
+    """When the platform last changed the template (an update or a review decision)."""
