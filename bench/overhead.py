@@ -21,8 +21,10 @@ from typing import Any
 
 import httpx
 
+from providers.client import SmsClient
 from providers.client.models import AppAddRequest
 from providers.client.signing import sign_request
+from tests.support.emulator import EmulatorProcess
 
 from .stats import median
 from .target import REGION, AuthMode, client, emulator
@@ -32,31 +34,15 @@ __all__ = ["TARGET_RATIO", "raw_headers", "run"]
 TARGET_RATIO = 1.3
 
 
-def raw_headers(emu: Any, auth: AuthMode, url: str) -> dict[str, str]:
-    """Headers that authenticate a GET of ``url`` without the client's help."""
-    info = emu.info
+def raw_headers(sms: SmsClient, emu: EmulatorProcess, auth: AuthMode, url: str) -> dict[str, str]:
+    """Headers that authenticate a GET of ``url``, prepared once: a fresh IAM token, or an
+    AK/SK signature (the gateway accepts it for 15 minutes)."""
     headers = {"Content-Type": "application/json"}
     if auth == "token":
-        body = {
-            "auth": {
-                "identity": {
-                    "methods": ["password"],
-                    "password": {
-                        "user": {
-                            "name": info["user_name"],
-                            "password": info["password"],
-                            "domain": {"name": info["domain_name"]},
-                        }
-                    },
-                },
-                "scope": {"project": {"name": REGION}},
-            }
-        }
-        answer = httpx.post(f"{emu.iam_url}/v3/auth/tokens", json=body, timeout=30)
-        answer.raise_for_status()
-        return {**headers, "X-Auth-Token": answer.headers["X-Subject-Token"]}
-    project_id = emu.region(REGION)["project_id"]
-    request = httpx.Request("GET", url, headers={**headers, "X-Project-Id": project_id})
+        token = sms.create_token(REGION).value.get_secret_value()
+        return {**headers, "X-Auth-Token": token}
+    info = emu.info
+    request = httpx.Request("GET", url, headers={**headers, "X-Project-Id": sms.project_id()})
     sign_request(request, info["access_key"], info["secret_key"], datetime.now(UTC))
     keep = ("content-type", "x-project-id", "x-sdk-date", "authorization")
     return {k: v for k, v in request.headers.items() if k.lower() in keep}
@@ -100,11 +86,11 @@ def _short(filename: str) -> str:
     return Path(filename).name
 
 
-def _measure(emu: Any, auth: AuthMode, rounds: int, batch: int) -> dict[str, Any]:
+def _measure(emu: EmulatorProcess, auth: AuthMode, rounds: int, batch: int) -> dict[str, Any]:
     with client(emu, auth) as sms, httpx.Client(timeout=30) as raw:
         app = sms.create_app(AppAddRequest(app_name=f"bench-overhead-{auth}", region="cn"))
         url = f"{sms.endpoint('msgsms')}/v2/{sms.project_id()}/msgsms/apps/{app.id}"
-        headers = raw_headers(emu, auth, url)
+        headers = raw_headers(sms, emu, auth, url)
 
         def raw_call() -> object:
             response = raw.get(url, headers=headers)

@@ -84,19 +84,15 @@ def _lifecycle(
     with meter.step(kind, "same"):
         step = d.up(state, state.inputs)
     assert step.op == "same", step
-    if update is not None:
-        changes, prepare = update
+    for op, change in (("update", update), ("replace", replacement)):
+        if change is None:
+            continue
+        changes, prepare = change
         prepare(state)
-        with meter.step(kind, "update"):
+        with meter.step(kind, op):
             step = d.up(state, {**state.inputs, **changes})
-        assert step.op == "update", step
+        assert step.op == op, step
         state = step.state
-    changes, prepare = replacement
-    prepare(state)
-    with meter.step(kind, "replace"):
-        step = d.up(state, {**state.inputs, **changes})
-    assert step.op == "replace", step
-    state = step.state
     if settle is not None:
         settle(state)
     with meter.step(kind, "refresh"):

@@ -73,7 +73,8 @@ def run(workdir: Path, *, quick: bool = False) -> dict[str, Any]:
         url = f"{sms.endpoint('msgsms')}/v2/{sms.project_id()}/msgsms/apps/{app.id}"
         auth: AuthMode
         for auth in ("token", "aksk"):
-            headers = raw_headers(emu, auth, url)
+            with client(emu, auth) as authenticated:
+                headers = raw_headers(authenticated, emu, auth, url)
             for workers in CONCURRENCY:
                 rows.append({"auth": auth, **_level(url, headers, workers, samples, seconds)})
     return {
