@@ -9,7 +9,9 @@ resource object, e.g. ``template.flow_status``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import pickle
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, ClassVar, Generic, TypeVar
 
 import pulumi
@@ -31,6 +33,26 @@ def _props(args: Any) -> dict[str, Any]:
     else:
         raise TypeError(f"resource inputs must be an Args dataclass or a mapping, not {args!r}")
     return {k: v for k, v in pairs.items() if v is not None}
+
+
+#: The pure-Python pickler's methods that Pulumi's ``serialize_provider`` replaces.
+_PATCHED = ("_batch_setitems", "save_dict")
+
+
+@contextmanager
+def _pickler_restored() -> Iterator[None]:
+    """Undo what serializing a provider leaves behind.
+
+    Pulumi's ``serialize_provider`` wraps ``pickle._Pickler._batch_setitems`` in a new sorting
+    wrapper on every call and never unwraps it, so each resource deepens the chain by one:
+    a program declaring about a thousand dynamic resources dies of ``RecursionError``.
+    """
+    saved = {name: pickle._Pickler.__dict__[name] for name in _PATCHED}
+    try:
+        yield
+    finally:
+        for name, method in saved.items():
+            setattr(pickle._Pickler, name, method)
 
 
 class MsgsmsResource(Resource, Generic[A]):
@@ -55,4 +77,5 @@ class MsgsmsResource(Resource, Generic[A]):
             opts = pulumi.ResourceOptions.merge(
                 opts, pulumi.ResourceOptions(additional_secret_outputs=list(self.secret_outputs))
             )
-        super().__init__(provider, resource_name, props, opts)
+        with _pickler_restored():
+            super().__init__(provider, resource_name, props, opts)
