@@ -133,8 +133,10 @@ def _scaling(section: dict[str, Any]) -> str:
             )
         )
     refresh = [
-        (s["templates"], _ops(next(p for p in s["passes"] if p["pass"] == "refresh")["operations"]))
+        (s["templates"], p["pass"], _ops(p["operations"]))
         for s in sizes
+        for p in s["passes"]
+        if p["pass"].startswith("refresh")
     ]
     steps = [f"{a['templates']}→{b['templates']}" for a, b in itertools.pairwise(sizes)]
     growth = _table(
@@ -148,7 +150,7 @@ def _scaling(section: dict[str, Any]) -> str:
             "API requests per pass:",
             _table(("templates", *passes), request_rows),
             "Refresh requests by operation:",
-            _table(("templates", "operations"), refresh),
+            _table(("templates", "pass", "operations"), refresh),
             "Memory and state (peak RSS over all passes; the checkpoint after `up`):",
             _table(
                 (

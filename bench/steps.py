@@ -6,13 +6,14 @@ create, same (an ``up`` with nothing changed), update, replace, refresh and dele
 app, a signature file, a signature and a template. The request log is read around each step.
 Reviews are decided by the bench (manual review) so that every step meets the state it needs:
 updates of reviewed objects happen while they are rejected, replacements while approved.
+"refresh" reads a settled object (approved, unchanged since the last read); "refresh after a
+change" is the first read after its review was decided.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,7 +32,9 @@ from .target import ROOT, emulator
 
 __all__ = ["KINDS", "STEPS", "TARGETS", "run"]
 
-STEPS = ("create", "same", "update", "replace", "refresh", "delete")
+#: A refresh right after the object changed (a review decided, a replacement made).
+CHANGED_REFRESH = "refresh after a change"
+STEPS = ("create", "same", "update", "replace", "refresh", CHANGED_REFRESH, "delete")
 KINDS = ("App", "SignatureFile", "Signature", "Template")
 Prepare = Callable[[State], None]
 Decision = Literal["approve", "reject"]
@@ -95,8 +98,12 @@ def _lifecycle(
         state = step.state
     if settle is not None:
         settle(state)
-    with meter.step(kind, "refresh"):
+    # the first refresh after a change reads what changed; the next one is a settled stack's
+    with meter.step(kind, CHANGED_REFRESH):
         refreshed = d.refresh(state)
+    assert refreshed is not None
+    with meter.step(kind, "refresh"):
+        refreshed = d.refresh(refreshed)
     assert refreshed is not None
     with meter.step(kind, "delete"):
         d.destroy(refreshed)
@@ -173,12 +180,6 @@ def _scenarios(d: Deployment, emu: EmulatorProcess, meter: Meter, workdir: Path)
         replacement=({"template_content": CONTENT + "祝好。"}, review("templates", "approve")),
         settle=review("templates", "approve"),
     )
-    # refresh of an approved template (what a refresh of a settled stack reads)
-    settled = d.create(TemplateProvider, "settled", {**template_inputs, "template_name": "t2"})
-    decide(emu, "templates", settled.id, "approve")
-    settled = replace(settled, outputs=d.refresh(settled).outputs)  # type: ignore[union-attr]
-    with meter.step("Template", "refresh (approved, read before)"):
-        d.refresh(settled)
 
 
 def _table(rows: list[dict[str, Any]]) -> dict[str, dict[str, int | None]]:
@@ -192,10 +193,10 @@ def _table(rows: list[dict[str, Any]]) -> dict[str, dict[str, int | None]]:
 def _targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     checks = []
     for step, most in TARGETS.items():
-        measured = [r["requests"] for r in rows if r["step"].split(" ")[0] == step]
+        measured = [r["requests"] for r in rows if r["step"] == step]
         checks.append(
             {
-                "target": f"{step} <= {most} per resource",
+                "target": f"{step} ≤ {most} per resource",
                 "worst": max(measured),
                 "met": max(measured) <= most,
             }
