@@ -48,6 +48,7 @@ def _overhead(section: dict[str, Any]) -> str:
             m["client_us"],
             m["overhead_us"],
             round(m["client_cpu_us"] - m["raw_cpu_us"], 1),
+            f"{m['cpu_ratio']}×",
             f"{m['ratio']}×",
             f"≤ {m['target']}×",
             m["met"],
@@ -60,7 +61,8 @@ def _overhead(section: dict[str, Any]) -> str:
         "SmsClient µs/call",
         "overhead µs",
         "extra client CPU µs",
-        "ratio",
+        "CPU ratio",
+        "wall ratio",
         "target",
         "met",
     )
