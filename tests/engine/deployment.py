@@ -164,11 +164,14 @@ class Deployment:
         if old is not None:
             self._done.add(id(old))
 
-    def _complete(self, new: ResourceState, superseded: ResourceState | None) -> None:
+    def _complete(
+        self, new: ResourceState, superseded: ResourceState | None, *, persist: bool = True
+    ) -> None:
         """``new`` joins the checkpoint, in place of ``superseded`` when given."""
         self._mark_done(superseded)
         self._news.append(new)
-        self._persist()
+        if persist:
+            self._persist()
 
     def snapshot(self) -> Checkpoint:
         remaining = [r for r in self.previous.resources if id(r) not in self._done]
@@ -500,7 +503,10 @@ class Deployment:
         self._record(new, "same")
         new.id, new.outputs = old.id, old.outputs
         registered = self._respond(new)
-        self._complete(new, old)
+        # As the engine's snapshot manager does, a same step whose state is unchanged is not
+        # written on its own (writing the whole checkpoint per resource is quadratic); the
+        # checkpoint is written again at the end of the pass.
+        self._complete(new, old, persist=new.to_json() != old.to_json())
         return registered
 
     def _create(
@@ -587,6 +593,7 @@ class Deployment:
         if result.gone:
             self._record(old, "refresh", "delete")
             self._mark_done(old)
+            self._persist()
         else:
             outputs = annotate_secrets(result.outputs, old.outputs)
             outputs, _ = mark_secret_outputs(outputs, old.additional_secret_outputs)
@@ -596,7 +603,8 @@ class Deployment:
             changed = (result.id, outputs, inputs) != (old.id, old.outputs, old.inputs)
             self._record(old, "refresh", "update" if changed else "same")
             old.id, old.outputs, old.inputs = result.id, outputs, inputs
-        self._persist()
+            if changed:  # an unchanged resource is not written on its own, as for same steps
+                self._persist()
 
     # -- after the program, and the passes without a program --
 
@@ -614,6 +622,7 @@ class Deployment:
                     kind = "remove-pending-replace" if old.pending_replacement else "delete"
                     condemned.append((old, kind))
             self._run_deletes(condemned)
+            self._persist()
 
     def refresh(self) -> None:
         with self._lock:
@@ -624,6 +633,7 @@ class Deployment:
                     except StepError as exc:
                         self.fail(str(exc))
                         return
+            self._persist()
 
     def destroy(self) -> None:
         with self._lock:

@@ -255,9 +255,13 @@ class Checkpoint:
             raise CheckpointError(f"{path}: {exc}") from None
 
     def save(self, path: Path) -> None:
-        """Write atomically: a reader sees the old file or the new one, never a partial one."""
+        """Write atomically: a reader sees the old file or the new one, never a partial one.
+
+        Compact JSON: the engine writes the checkpoint after every step, and only compact
+        output takes the json module's C encoder (``python -m json.tool`` shows it indented).
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(self.to_export(), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(self.to_export(), ensure_ascii=False) + "\n"
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
