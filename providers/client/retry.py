@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-__all__ = ["NO_RETRY", "RetryPolicy", "is_retryable"]
+__all__ = ["NO_RETRY", "RetryPolicy", "is_retryable", "jittered"]
 
 # Failures that happen before a request reaches the server: safe to retry for any method.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -34,6 +34,12 @@ def is_retryable(
     if error is None and (status is None or status < 500):
         return False
     return retry_safe or method.upper() in _IDEMPOTENT
+
+
+def jittered(ceiling: float, random: Callable[[], float]) -> float:
+    """A wait uniform in [ceiling/2, ceiling] ("equal jitter"): waits stay near the
+    exponential curve, yet many clients backing off at once do not retry in step."""
+    return ceiling / 2 + random() * ceiling / 2
 
 
 @dataclass(frozen=True)
@@ -69,8 +75,7 @@ class RetryPolicy:
         if retry_after is not None:
             wait = retry_after
         else:
-            ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-            wait = ceiling / 2 + self.random() * ceiling / 2
+            wait = jittered(min(self.max_delay, self.base_delay * 2 ** (attempt - 1)), self.random)
         return min(wait, remaining)
 
 

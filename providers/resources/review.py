@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from providers.client import ClientError, NotFoundError, SmsClient
+from providers.client.retry import jittered
 
 from .base import Live, MsgsmsProvider, ProviderError
 from .notices import notice
@@ -47,7 +48,7 @@ class Waiter:
     def delays(self) -> Iterator[float]:
         ceiling = self.first
         while True:
-            yield ceiling / 2 + self.random() * ceiling / 2
+            yield jittered(ceiling, self.random)
             ceiling = min(self.cap, ceiling * self.factor)
 
 

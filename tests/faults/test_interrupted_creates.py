@@ -9,20 +9,11 @@ delete the object still raises (``tests/providers/test_transactions.py``).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from typing import Any
-
 import httpx
 import pytest
 
-from providers.client import RetryPolicy, Settings, SmsClient
 from providers.resources import AppProvider, SignatureProvider, TemplateProvider
-from providers.resources.base import MsgsmsProvider
-
-PROJECT = "0123456789abcdef0123456789abcdef"
-CONFIG = {"accessKey": "AK", "secretKey": "SK", "projectIds": {"cn-north-4": PROJECT}}
-BASE = f"/v2/{PROJECT}/msgsms"
+from tests.support.scripted import answer, scripted
 
 SIGNATURE = {
     "region": "cn-north-4",
@@ -44,31 +35,6 @@ TEMPLATE = {
 }
 APP = {"region": "cn-north-4", "app_name": "shop", "scope": "cn", "adopt": False}
 
-Script = Callable[[httpx.Request], httpx.Response]
-
-
-def scripted(
-    provider_class: type[MsgsmsProvider], script: Script
-) -> tuple[MsgsmsProvider, list[str]]:
-    """A provider whose client talks to ``script`` without retrying; the calls it made."""
-    calls: list[str] = []
-
-    def handle(request: httpx.Request) -> httpx.Response:
-        calls.append(f"{request.method} {request.url.path.removeprefix(BASE)}")
-        return script(request)
-
-    provider = provider_class()
-    provider._connection._client = SmsClient(
-        Settings.from_config(CONFIG, environ={}),
-        transport=httpx.MockTransport(handle),
-        retry=RetryPolicy(attempts=1),
-    )
-    return provider, calls
-
-
-def created(body: dict[str, Any]) -> httpx.Response:
-    return httpx.Response(200, content=json.dumps(body).encode())
-
 
 def unreachable(request: httpx.Request) -> httpx.Response:
     raise httpx.ConnectError("connection refused", request=request)
@@ -78,7 +44,7 @@ def test_a_signature_that_cannot_be_read_back_nor_deleted_stays_in_the_stack(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
     def script(request: httpx.Request) -> httpx.Response:
-        return created({"id": "sig-1"}) if request.method == "POST" else unreachable(request)
+        return answer({"id": "sig-1"}) if request.method == "POST" else unreachable(request)
 
     provider, calls = scripted(SignatureProvider, script)
 
@@ -99,12 +65,12 @@ def test_a_template_under_review_that_cannot_be_read_back_stays_in_the_stack() -
 
     def script(request: httpx.Request) -> httpx.Response:
         if request.method == "POST":
-            return created({"id": "tpl-1"})
+            return answer({"id": "tpl-1"})
         reads.append(request.url.path)
         if len(reads) == 1:  # the read-back
             return httpx.Response(503, content=b'{"error_code": "APIG.0201", "error_msg": "x"}')
         # the rollback looks before deleting: still under review, so it cannot delete
-        return created({"id": "tpl-1", "flow_status": "Reviewing"})
+        return answer({"id": "tpl-1", "flow_status": "Reviewing"})
 
     provider, calls = scripted(TemplateProvider, script)
 
@@ -118,7 +84,7 @@ def test_a_template_under_review_that_cannot_be_read_back_stays_in_the_stack() -
 def test_an_app_that_cannot_be_read_back_stays_in_the_stack_with_its_secret() -> None:
     def script(request: httpx.Request) -> httpx.Response:
         if request.method == "POST":
-            return created({"id": "app-1", "app_key": "key-1", "app_secret": "s3cret-of-app"})
+            return answer({"id": "app-1", "app_key": "key-1", "app_secret": "s3cret-of-app"})
         return unreachable(request)
 
     provider, calls = scripted(AppProvider, script)

@@ -3,20 +3,16 @@ cannot stage at a chosen moment (an answer lost before the write, a read-back th
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from typing import Any
 
 import httpx
 import pytest
 
-from providers.client import RetryPolicy, ServerError, Settings, SmsClient, TransportError
+from providers.client import ServerError, TransportError
 from providers.resources import SignatureProvider
 from providers.resources.base import MAX_CREATE_ATTEMPTS
+from tests.support.scripted import answer, scripted
 
-PROJECT = "0123456789abcdef0123456789abcdef"
-CONFIG = {"accessKey": "AK", "secretKey": "SK", "projectIds": {"cn-north-4": PROJECT}}
-BASE = f"/v2/{PROJECT}/msgsms"
 INPUTS = {
     "region": "cn-north-4",
     "app_id": "app-1",
@@ -39,23 +35,7 @@ Script = Callable[[httpx.Request, list[str]], httpx.Response]
 def provider(script: Script) -> tuple[SignatureProvider, list[str]]:
     """A signature provider whose client talks to ``script`` (no retries, no waiting)."""
     calls: list[str] = []
-
-    def handle(request: httpx.Request) -> httpx.Response:
-        calls.append(f"{request.method} {request.url.path.removeprefix(BASE)}")
-        return script(request, calls)
-
-    instance = SignatureProvider()
-    client = SmsClient(
-        Settings.from_config(CONFIG, environ={}),
-        transport=httpx.MockTransport(handle),
-        retry=RetryPolicy(attempts=1),
-    )
-    instance._connection._client = client
-    return instance, calls
-
-
-def answer(body: Any, status: int = 200) -> httpx.Response:
-    return httpx.Response(status, content=json.dumps(body).encode())
+    return scripted(SignatureProvider, lambda request: script(request, calls), calls)
 
 
 def test_a_failed_read_back_deletes_the_new_signature_before_raising() -> None:
