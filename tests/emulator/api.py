@@ -107,7 +107,7 @@ class RawApi:
             body = json.dumps(json_body, ensure_ascii=False).encode()
         all_headers = {"Content-Type": "application/json", **(headers or {})}
         path = self.path(suffix, project_id)
-        query = list(params or [])
+        query: list[tuple[str, str | int | float | bool | None]] = list(params or [])
         if self.token is not None:
             all_headers["X-Auth-Token"] = self.token
             url = self.base + path

@@ -13,6 +13,7 @@ from providers.catalog import (
     CATALOG_FIELDS,
     NOT_EXPOSED,
     Catalog,
+    Kind,
     Reference,
     check_catalog,
     load_catalog,
@@ -328,7 +329,7 @@ def test_every_api_request_field_has_a_catalog_spelling() -> None:
     """Each field of the SDK's request models is spelled in the catalog or left out on
     purpose (NOT_EXPOSED); contracts §4 renames two of them."""
     renamed = {"power_attorney_fileid": "power_attorney_file_id"}
-    models = {
+    models: dict[Kind, list[str]] = {
         "app": ["sms_app_add_req.SmsAppAddReq", "sms_app_update_req.SmsAppUpdateReq"],
         "signature": ["sms_signature_req.SmsSignatureReq"],
         "template": ["sms_template_req.SmsTemplateReq"],

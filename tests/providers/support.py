@@ -47,6 +47,11 @@ Kind = type[MsgsmsProvider]
 #: Seconds to wait for a line the provider printed before its answer arrived.
 OUTPUT_LAG = 30.0
 
+#: What a reviewer does with a signature or template.
+Decision = Literal["approve", "reject"]
+#: A decision, the reviewer's reason and, for a signature, the status it gets instead.
+ReviewDecision = tuple[Decision, str | None, str | None]
+
 
 def stack_config(emu: EmulatorProcess, region: str = "cn-north-4") -> dict[str, Any]:
     """The stack config a user of the emulator sets (``msgsms:*``), the secret key a secret."""
@@ -244,7 +249,7 @@ def decide(
     emu: EmulatorProcess,
     kind: Literal["signatures", "templates"],
     object_id: str,
-    decision: Literal["approve", "reject"],
+    decision: Decision,
     reason: str | None = None,
     status: str | None = None,
 ) -> dict[str, Any]:
@@ -270,7 +275,7 @@ class Reviewer:
         self,
         emu: EmulatorProcess,
         kind: Literal["signatures", "templates"],
-        *decisions: tuple[Literal["approve", "reject"], str | None, str | None],
+        *decisions: ReviewDecision,
         when: Callable[[], bool] = lambda: True,
     ) -> None:
         self.emu = emu

@@ -38,8 +38,8 @@ class Cloud(pulumi.runtime.Mocks):
         outputs = {"app_key": "key-1", "app_secret": "s3cret", "status": "LAUNCHED"}
         return f"{args.name}-id", {**args.inputs, **outputs}
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
-        return {}
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
+        return {}, None
 
 
 @pytest.fixture
@@ -115,4 +115,4 @@ def test_every_input_and_output_is_an_attribute(recorder: Recorder, cls: Any) ->
 
 def test_inputs_must_be_args_or_a_mapping(recorder: Recorder) -> None:
     with pytest.raises(TypeError, match="Args dataclass or a mapping"):
-        App("shop", ["app_name", "shop"])
+        App("shop", ["app_name", "shop"])  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from providers.resources import SignatureProvider
 from tests.emulator.sdk import msgsms_client
 from tests.providers.support import (
     Deployment,
+    ReviewDecision,
     Reviewer,
     State,
     decide,
@@ -65,7 +66,7 @@ def test_wait_for_approved_reports_the_approval(
     set_review(emulator, "manual")
     mark = deployment.mark()
     waiting = "waiting for review: PENDING_REVIEW"
-    approve = ("approve", None, None)
+    approve: ReviewDecision = ("approve", None, None)
 
     def provider_waits() -> bool:
         return any(waiting in line for line in deployment.notices(mark))
@@ -108,7 +109,10 @@ def test_waiting_applies_for_activation_of_a_signature_waiting_for_it(
     deployment: Deployment, emulator: EmulatorProcess, app: State
 ) -> None:
     set_review(emulator, "manual")
-    decisions = [("approve", None, "TO_BE_ACTIVATED"), ("approve", None, None)]
+    decisions: list[ReviewDecision] = [
+        ("approve", None, "TO_BE_ACTIVATED"),
+        ("approve", None, None),
+    ]
     mark = deployment.mark()
     with Reviewer(emulator, "signatures", *decisions) as reviewer:
         sig = deployment.create(SignatureProvider, "sig", signature(app, wait_for="approved"))

@@ -15,6 +15,7 @@ from huaweicloudsdkmsgsms.v2 import (
 from providers.resources import SignatureProvider, TemplateProvider
 from tests.emulator.sdk import msgsms_client
 from tests.providers.support import (
+    Decision,
     Deployment,
     Reviewer,
     State,
@@ -131,7 +132,7 @@ def test_a_content_change_of_an_approved_or_reviewing_template_replaces_it(
     deployment: Deployment,
     emulator: EmulatorProcess,
     shop: tuple[State, State],
-    decision: str | None,
+    decision: Decision | None,
 ) -> None:
     tpl = deployment.create(TemplateProvider, "shipped", template(shop))
     if decision:

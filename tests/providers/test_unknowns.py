@@ -3,10 +3,13 @@ are tolerated, kept as unknowns, and never sent to the API."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from providers.resources import (
     AppProvider,
+    MsgsmsProvider,
     SignatureFileProvider,
     SignatureProvider,
     TemplateProvider,
@@ -15,7 +18,7 @@ from tests.providers.support import Deployment, decide, set_review, signature_in
 from tests.support.emulator import EmulatorProcess
 from tests.support.provider_host import UNKNOWN
 
-NEW_RESOURCES = {
+NEW_RESOURCES: dict[type[MsgsmsProvider], dict[str, Any]] = {
     AppProvider: {"region": "cn-north-4", "app_name": UNKNOWN, "scope": "cn"},
     SignatureFileProvider: {"region": "cn-north-4", "path": UNKNOWN},
     SignatureProvider: {
@@ -44,7 +47,7 @@ NEW_RESOURCES = {
 
 @pytest.mark.parametrize("kind", list(NEW_RESOURCES), ids=lambda k: k.title)
 def test_check_of_a_new_resource_tolerates_unknowns_and_calls_no_api(
-    deployment: Deployment, kind: type, emulator: EmulatorProcess
+    deployment: Deployment, kind: type[MsgsmsProvider], emulator: EmulatorProcess
 ) -> None:
     mark = deployment.mark()
     news = NEW_RESOURCES[kind]
