@@ -12,7 +12,8 @@ from typing import Any
 import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
@@ -20,6 +21,7 @@ from . import admin, iam
 from .errors import AdminError, EmulatorError, GatewayError, IamError, MsgsmsError
 from .gateway import Gateway
 from .msgsms import routes as msgsms_routes
+from .openapi import openapi_document
 from .smsapi import admin as smsapi_admin
 from .smsapi import routes as smsapi_routes
 from .smsapi.auth import authenticate_smsapi
@@ -33,6 +35,7 @@ logger = logging.getLogger("emulator")
 #: How often the review engine looks for due decisions (reads also apply them at once).
 REVIEW_TICK_SECONDS = 0.2
 _MAX_DETAIL = 512
+_VERSION = "1.0"
 
 
 def _error_response(request: Request, error: EmulatorError) -> JSONResponse:
@@ -89,17 +92,38 @@ def create_app(state: EmulatorState) -> ASGIApp:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
+    # Each port publishes its own document (emulator.openapi), so FastAPI's one is off.
     app = FastAPI(
         title="Huawei Cloud IAM, MSGSMS and SMSApi emulator",
-        description="IAM on the main port, each region's MSGSMS and SMSApi on its own port.",
-        version="1.0",
+        version=_VERSION,
         lifespan=lifespan,
+        openapi_url=None,
     )
     app.state.emulator = state
+    documents: dict[str | None, dict[str, Any]] = {}
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(request: Request) -> JSONResponse:
+        """The document of the port that was called."""
+        region: str | None = request.state.region
+        if region not in documents:
+            url = state.listeners.region_url(region) if region else state.listeners.url
+            documents[region] = openapi_document(
+                app.routes, region=region, server_url=url, version=_VERSION
+            )
+        return JSONResponse(documents[region])
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{app.title} - Swagger UI")
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(openapi_url="/openapi.json", title=f"{app.title} - ReDoc")
 
     app.include_router(iam.router)
     app.include_router(msgsms_routes.router)

@@ -25,7 +25,10 @@ from .reqlog import LoggedRequest
 from .state import EmulatorState
 
 __all__ = [
+    "COMMON_PATHS",
+    "MAIN_PREFIXES",
     "MAX_BODY_BYTES",
+    "REGION_PREFIXES",
     "Gateway",
     "authenticate_iam",
     "authenticate_msgsms",
@@ -36,9 +39,10 @@ logger = logging.getLogger("emulator")
 
 #: The gateway refuses bodies above 12 MB (reference §3.2, APIG.0201).
 MAX_BODY_BYTES = 12 * 1024 * 1024
-_COMMON_PATHS = ("/health", "/openapi.json", "/docs", "/redoc")
-_MAIN_PREFIXES = ("/v3/", "/_emulator/")
-_REGION_PREFIXES = ("/v2/", "/sms/")
+#: Paths every port serves; the API prefixes the main port and the region ports serve.
+COMMON_PATHS = ("/health", "/openapi.json", "/docs", "/redoc")
+MAIN_PREFIXES = ("/v3/", "/_emulator/")
+REGION_PREFIXES = ("/v2/", "/sms/")
 _MSGSMS_PATH = re.compile(r"^/v2/(?P<project>[^/]*)/")
 _LOOPBACK = ("127.", "::1", "localhost")
 
@@ -127,10 +131,10 @@ class Gateway:
         scope.setdefault("state", {}).update(request_id=request_id, region=region)
         send = _with_request_id(send, request_id)
         path: str = scope["path"]
-        if path in _COMMON_PATHS or path.startswith("/docs/"):
+        if path in COMMON_PATHS or path.startswith("/docs/"):
             await self._run(scope, receive, send)
             return
-        allowed = _REGION_PREFIXES if region else _MAIN_PREFIXES
+        allowed = REGION_PREFIXES if region else MAIN_PREFIXES
         if not path.startswith(allowed):
             await _respond(send, GatewayError.not_found(), request_id)
             return

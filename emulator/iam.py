@@ -136,7 +136,15 @@ def _catalog(state: EmulatorState, region: str) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/auth/tokens", status_code=201, responses={401: {"description": "Unauthorized"}})
+_ISSUED: dict[int | str, dict[str, Any]] = {
+    201: {
+        "description": "The token is in the X-Subject-Token header; the body describes it",
+        "headers": {"X-Subject-Token": {"schema": {"type": "string"}, "required": True}},
+    }
+}
+
+
+@router.post("/auth/tokens", status_code=201, responses=_ISSUED)
 def create_token(
     body: TokenRequest,
     state: StateDep,

@@ -189,7 +189,7 @@ def delete_signature(project: ProjectDep, msgsms: BackendDep, id: str) -> Respon
     return Response(status_code=204)
 
 
-@router.put("/signatures/{id}/active")
+@router.put("/signatures/{id}/active", response_class=Response)
 def enable_signature(project: ProjectDep, msgsms: BackendDep, id: str) -> Response:
     """EnableSignature: a TO_BE_ACTIVATED signature applies for activation."""
     msgsms.signatures.activate(project, id)

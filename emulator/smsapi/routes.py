@@ -8,7 +8,7 @@ rather than a framework error.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -18,9 +18,16 @@ from starlette.concurrency import run_in_threadpool
 from ..deps import StateDep
 from .auth import APP_KEY
 from .errors import SmsapiError
-from .submission import Submission, parse_batch_form, parse_diff_json
+from .submission import (
+    MAX_GROUPS,
+    MAX_PARAMETERS,
+    MAX_RECIPIENTS,
+    Submission,
+    parse_batch_form,
+    parse_diff_json,
+)
 
-__all__ = ["BatchSendForm", "SendResult", "SmsID", "router"]
+__all__ = ["BatchSendDiffBody", "BatchSendForm", "DiffGroup", "SendResult", "SmsID", "router"]
 
 router = APIRouter(prefix="/sms", tags=["smsapi"])
 
@@ -35,6 +42,29 @@ class BatchSendForm(BaseModel):
     statusCallback: str | None = None
     extend: str | None = None
     signature: str | None = Field(None, description="universal templates only")
+
+
+class DiffGroup(BaseModel):
+    """One ``smsContent`` item of ``batchSendDiffSms``: numbers that get the same values."""
+
+    to: list[str] = Field(
+        min_length=1, max_length=MAX_RECIPIENTS, description="numbers: digits and + only"
+    )
+    templateId: str = Field(min_length=1, max_length=32)
+    templateParas: list[Annotated[str, Field(max_length=1000)]] | None = Field(
+        None, max_length=MAX_PARAMETERS, description='a JSON array of strings: ["369751"]'
+    )
+    signature: str | None = Field(None, max_length=32, description="universal templates only")
+
+
+class BatchSendDiffBody(BaseModel):
+    """The JSON body of ``batchSendDiffSms`` (documentation only, as :class:`BatchSendForm`;
+    :func:`~emulator.smsapi.submission.parse_diff_json` checks the same limits)."""
+
+    from_: str = Field(alias="from", min_length=1, max_length=21, description="channel number")
+    smsContent: list[DiffGroup] = Field(min_length=1, max_length=MAX_GROUPS)
+    statusCallback: str | None = Field(None, min_length=1, max_length=1024)
+    extend: str | None = Field(None, min_length=1, max_length=128, description="at most 128 bytes")
 
 
 class SmsID(BaseModel):
@@ -53,16 +83,23 @@ class SendResult(BaseModel):
     result: list[SmsID]
 
 
-_FORM_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/x-www-form-urlencoded": {
-                "schema": BatchSendForm.model_json_schema(by_alias=True)
-            }
-        },
-    }
-}
+def _inlined(schema: Any, defs: dict[str, Any]) -> Any:
+    if isinstance(schema, dict):
+        ref = schema.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            return _inlined(defs[ref.removeprefix("#/$defs/")], defs)
+        return {key: _inlined(value, defs) for key, value in schema.items()}
+    if isinstance(schema, list):
+        return [_inlined(item, defs) for item in schema]
+    return schema
+
+
+def _body(media_type: str, model: type[BaseModel]) -> dict[str, Any]:
+    """A request body the route reads by hand, declared from its documentation model."""
+    schema = model.model_json_schema(by_alias=True)
+    # a "#/$defs/..." reference would resolve against the whole document, not this schema
+    schema = _inlined(schema, schema.pop("$defs", {}))
+    return {"requestBody": {"required": True, "content": {media_type: {"schema": schema}}}}
 
 
 async def _send(
@@ -78,13 +115,21 @@ async def _send(
     return JSONResponse(answer, media_type="application/json;charset=UTF-8")
 
 
-@router.post("/batchSendSms/v1", response_model=SendResult, openapi_extra=_FORM_BODY)
+@router.post(
+    "/batchSendSms/v1",
+    response_model=SendResult,
+    openapi_extra=_body("application/x-www-form-urlencoded", BatchSendForm),
+)
 async def batch_send_sms(request: Request, state: StateDep) -> JSONResponse:
     """BatchSendSms: one template to up to 500 numbers (form-urlencoded)."""
     return await _send(request, state, parse_batch_form)
 
 
-@router.post("/batchSendDiffSms/v1", response_model=SendResult)
+@router.post(
+    "/batchSendDiffSms/v1",
+    response_model=SendResult,
+    openapi_extra=_body("application/json", BatchSendDiffBody),
+)
 async def batch_send_diff_sms(request: Request, state: StateDep) -> JSONResponse:
     """BatchSendDiffSms: a template and its values per group of numbers (JSON)."""
     return await _send(request, state, parse_diff_json)

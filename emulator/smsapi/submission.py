@@ -18,6 +18,8 @@ from .errors import SmsapiError
 from .numbers import foreign_characters
 
 __all__ = [
+    "MAX_GROUPS",
+    "MAX_PARAMETERS",
     "MAX_RECIPIENTS",
     "Group",
     "Submission",
