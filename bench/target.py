@@ -27,27 +27,14 @@ def emulator(workdir: Path, *flags: str) -> Iterator[EmulatorProcess]:
 
 def endpoints(emu: EmulatorProcess) -> dict[str, Any]:
     """``msgsms:endpoints`` for ``emu``."""
-    regions: dict[str, dict[str, str]] = emu.info["regions"]
-    return {
-        "iam": emu.iam_url,
-        "msgsms": {name: r["msgsms_url"] for name, r in regions.items()},
-        "smsapi": {name: r["smsapi_url"] for name, r in regions.items()},
-    }
+    return emu.endpoints()
 
 
 def client_config(emu: EmulatorProcess, auth: AuthMode = "aksk") -> dict[str, Any]:
-    """The stack config (``msgsms`` keys, without the namespace) of a user of ``emu``."""
-    info = emu.info
-    credentials = (
-        {"accessKey": info["access_key"], "secretKey": info["secret_key"]}
-        if auth == "aksk"
-        else {
-            "iamUser": info["user_name"],
-            "iamPassword": info["password"],
-            "iamDomain": info["domain_name"],
-        }
-    )
-    return {"region": REGION, "endpoints": endpoints(emu), **credentials}
+    """The stack config (``msgsms`` keys, without the namespace) of a user of ``emu``; a
+    ``token`` user signs in with the IAM password."""
+    credentials = emu.credentials("aksk" if auth == "aksk" else "password")
+    return {"region": REGION, "endpoints": emu.endpoints(), **credentials}
 
 
 def client(emu: EmulatorProcess, auth: AuthMode = "aksk") -> SmsClient:

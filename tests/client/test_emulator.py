@@ -46,23 +46,9 @@ Mode = Literal["aksk", "password"]
 
 
 def settings_for(emulator: EmulatorProcess, mode: Mode, **config: Any) -> Settings:
-    info = emulator.info
-    regions = info["regions"]
-    credentials = (
-        {"accessKey": info["access_key"], "secretKey": info["secret_key"]}
-        if mode == "aksk"
-        else {
-            "iamUser": info["user_name"],
-            "iamPassword": info["password"],
-            "iamDomain": info["domain_name"],
-        }
+    return Settings.from_config(
+        {**emulator.credentials(mode), "endpoints": emulator.endpoints(), **config}, environ={}
     )
-    endpoints = {
-        "iam": emulator.iam_url,
-        "msgsms": {region: urls["msgsms_url"] for region, urls in regions.items()},
-        "smsapi": {region: urls["smsapi_url"] for region, urls in regions.items()},
-    }
-    return Settings.from_config({**credentials, "endpoints": endpoints, **config}, environ={})
 
 
 class Sleeps(list[float]):

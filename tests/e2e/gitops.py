@@ -138,17 +138,11 @@ class GitopsStack:
         project = copy_project(workdir / "project")
         catalog = Catalog.copy_example(workdir / "checkout")
         info = emulator.info
-        regions: Mapping[str, Mapping[str, str]] = info["regions"]
-        endpoints = {
-            "iam": info["iam_url"],
-            "msgsms": {name: urls["msgsms_url"] for name, urls in regions.items()},
-            "smsapi": {name: urls["smsapi_url"] for name, urls in regions.items()},
-        }
         stack = driver(
             project,
             STACK,
             state_dir=workdir / "state",
-            config={"msgsms:endpoints": endpoints, "msgsms:catalog": str(catalog.path)},
+            config={"msgsms:endpoints": emulator.endpoints(), "msgsms:catalog": str(catalog.path)},
             env={
                 "HUAWEICLOUD_SDK_AK": info["access_key"],
                 "HUAWEICLOUD_SDK_SK": info["secret_key"],

@@ -78,14 +78,9 @@ def example_stack(
     provider then fetches a project-scoped token per region). Secrets are given as secret
     config, as ``pulumi config set --secret`` would store them.
     """
-    regions = emulator.info["regions"]
     config: dict[str, Any] = {
         "msgsms:catalog": str(catalog),
-        "msgsms:endpoints": {
-            "iam": emulator.iam_url,
-            "msgsms": {r: regions[r]["msgsms_url"] for r in regions},
-            "smsapi": {r: regions[r]["smsapi_url"] for r in regions},
-        },
+        "msgsms:endpoints": emulator.endpoints(),
     }
     if credentials == "access_key":
         secrets = {

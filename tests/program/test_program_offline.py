@@ -23,18 +23,11 @@ DEV = load_catalog(ROOT / "stacks" / "dev.sms.yaml", root=ROOT)
 
 
 def _dev_stack(emulator: EmulatorProcess, state_dir: Path) -> Engine:
-    regions = emulator.info["regions"]
     return Engine(
         ROOT,
         "dev",
         state_dir=state_dir,
-        config={
-            "msgsms:endpoints": {
-                "iam": emulator.iam_url,
-                "msgsms": {r: regions[r]["msgsms_url"] for r in regions},
-                "smsapi": {r: regions[r]["smsapi_url"] for r in regions},
-            }
-        },
+        config={"msgsms:endpoints": emulator.endpoints()},
         secrets={
             "msgsms:accessKey": emulator.info["access_key"],
             "msgsms:secretKey": emulator.info["secret_key"],

@@ -61,11 +61,7 @@ def stack_config(emu: EmulatorProcess, region: str = "cn-north-4") -> dict[str, 
         "msgsms:accessKey": emu.info["access_key"],
         "msgsms:secretKey": secret(emu.info["secret_key"]),
         "msgsms:projectIds": {name: r["project_id"] for name, r in regions.items()},
-        "msgsms:endpoints": {
-            "iam": emu.iam_url,
-            "msgsms": {name: r["msgsms_url"] for name, r in regions.items()},
-            "smsapi": {name: r["smsapi_url"] for name, r in regions.items()},
-        },
+        "msgsms:endpoints": emu.endpoints(),
     }
 
 

@@ -49,8 +49,7 @@ def pass_host(emulator: EmulatorProcess) -> Iterator[Deployment]:
 
 
 def client(emulator: EmulatorProcess) -> SmsClient:
-    config = {k: v for k, v in stack_config(emulator).items() if k != "msgsms:secretKey"}
-    config["msgsms:secretKey"] = emulator.info["secret_key"]
+    config = {**stack_config(emulator), "msgsms:secretKey": emulator.info["secret_key"]}
     return SmsClient(Settings.from_config(config, environ={}))
 
 

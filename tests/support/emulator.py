@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import httpx
 
@@ -173,6 +173,27 @@ class EmulatorProcess:
     def region(self, name: str) -> dict[str, str]:
         """``{"project_id", "msgsms_url", "smsapi_url"}`` of an endpoint region."""
         return dict(self.info["regions"][name])
+
+    def endpoints(self) -> dict[str, Any]:
+        """The ``msgsms:endpoints`` setting that sends every service of every region here."""
+        regions: dict[str, dict[str, str]] = self.info["regions"]
+        return {
+            "iam": self.iam_url,
+            "msgsms": {name: urls["msgsms_url"] for name, urls in regions.items()},
+            "smsapi": {name: urls["smsapi_url"] for name, urls in regions.items()},
+        }
+
+    def credentials(self, mode: Literal["aksk", "password"]) -> dict[str, str]:
+        """The emulator's access key pair, or its IAM user and password, as ``msgsms`` settings
+        (keys without the namespace)."""
+        info = self.info
+        if mode == "aksk":
+            return {"accessKey": info["access_key"], "secretKey": info["secret_key"]}
+        return {
+            "iamUser": info["user_name"],
+            "iamPassword": info["password"],
+            "iamDomain": info["domain_name"],
+        }
 
     @property
     def admin(self) -> httpx.Client:
