@@ -13,16 +13,8 @@ import httpx
 import pytest
 
 from providers.resources import AppProvider, SignatureProvider, TemplateProvider
-from tests.support.scripted import answer, scripted
+from tests.support.scripted import SIGNATURE_INPUTS, answer, scripted
 
-SIGNATURE = {
-    "region": "cn-north-4",
-    "app_id": "app-1",
-    "signature_name": "云商城",
-    "signature_type": "NOTIFY_TYPE",
-    "signature_source": 0.0,
-    "is_involved_third": "No",
-}
 TEMPLATE = {
     "region": "cn-north-4",
     "app_id": "app-1",
@@ -48,12 +40,12 @@ def test_a_signature_that_cannot_be_read_back_nor_deleted_stays_in_the_stack(
 
     provider, calls = scripted(SignatureProvider, script)
 
-    result = provider.create(dict(SIGNATURE))
+    result = provider.create(dict(SIGNATURE_INPUTS))
 
     assert result.id == "sig-1"
     assert calls == ["POST /signatures", "GET /signatures/sig-1", "DELETE /signatures/sig-1"]
     outs = result.outs or {}
-    assert {k: outs[k] for k in SIGNATURE} == SIGNATURE  # the inputs, as always
+    assert {k: outs[k] for k in SIGNATURE_INPUTS} == SIGNATURE_INPUTS  # the inputs, as always
     assert outs["status"] is None and outs["review_state"] is None  # unread, for a refresh
     notice = capfd.readouterr().err
     assert "'云商城' (cn-north-4, sig-1): created, but reading it back failed" in notice

@@ -11,16 +11,8 @@ import pytest
 from providers.client import ServerError, TransportError
 from providers.resources import SignatureProvider
 from providers.resources.base import MAX_CREATE_ATTEMPTS
-from tests.support.scripted import answer, scripted
+from tests.support.scripted import SIGNATURE_INPUTS, answer, scripted
 
-INPUTS = {
-    "region": "cn-north-4",
-    "app_id": "app-1",
-    "signature_name": "云商城",
-    "signature_type": "NOTIFY_TYPE",
-    "signature_source": 0.0,
-    "is_involved_third": "No",
-}
 SIGNATURE = {
     "id": "sig-1",
     "signature_name": "云商城",
@@ -48,7 +40,7 @@ def test_a_failed_read_back_deletes_the_new_signature_before_raising() -> None:
 
     instance, calls = provider(script)
     with pytest.raises(ServerError):
-        instance.create(dict(INPUTS))
+        instance.create(dict(SIGNATURE_INPUTS))
     assert calls == ["POST /signatures", "GET /signatures/sig-1", "DELETE /signatures/sig-1"]
 
 
@@ -64,7 +56,7 @@ def test_an_answer_lost_before_the_write_is_looked_up_then_sent_again() -> None:
         return answer(SIGNATURE)
 
     instance, calls = provider(script)
-    result = instance.create(dict(INPUTS))
+    result = instance.create(dict(SIGNATURE_INPUTS))
     assert result.id == "sig-1"
     assert calls == [
         "POST /signatures",
@@ -82,7 +74,7 @@ def test_a_create_that_keeps_failing_gives_up_after_bounded_attempts() -> None:
 
     instance, calls = provider(script)
     with pytest.raises(TransportError):
-        instance.create(dict(INPUTS))
+        instance.create(dict(SIGNATURE_INPUTS))
     assert calls.count("POST /signatures") == MAX_CREATE_ATTEMPTS
 
 
@@ -99,5 +91,5 @@ def test_a_lost_answer_takes_the_signature_only_if_it_belongs_to_the_app() -> No
         return answer({**SIGNATURE, "id": "sig-2"})
 
     instance, calls = provider(script)
-    assert instance.create(dict(INPUTS)).id == "sig-2"
+    assert instance.create(dict(SIGNATURE_INPUTS)).id == "sig-2"
     assert calls.count("POST /signatures") == 2

@@ -13,11 +13,20 @@ import httpx
 from providers.client import RetryPolicy, Settings, SmsClient
 from providers.resources.base import MsgsmsProvider
 
-__all__ = ["BASE", "CONFIG", "PROJECT", "answer", "scripted"]
+__all__ = ["BASE", "CONFIG", "PROJECT", "SIGNATURE_INPUTS", "answer", "scripted"]
 
 PROJECT = "0123456789abcdef0123456789abcdef"
 CONFIG = {"accessKey": "AK", "secretKey": "SK", "projectIds": {"cn-north-4": PROJECT}}
 BASE = f"/v2/{PROJECT}/msgsms"
+#: A signature's inputs as the engine sends them (numbers as floats).
+SIGNATURE_INPUTS = {
+    "region": "cn-north-4",
+    "app_id": "app-1",
+    "signature_name": "云商城",
+    "signature_type": "NOTIFY_TYPE",
+    "signature_source": 0.0,
+    "is_involved_third": "No",
+}
 
 P = TypeVar("P", bound=MsgsmsProvider)
 
