@@ -14,10 +14,23 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PROCESS_CACHE", "RenewingCache"]
+__all__ = ["PROCESS_CACHE", "KeyLocks", "RenewingCache"]
 
 # Renew this long before expiry, or halfway through a shorter lifetime.
 DEFAULT_RENEW_MARGIN = 30 * 60.0
+
+
+class KeyLocks:
+    """One lock per key, made on first use: work on one key waits for work on the same key
+    only."""
+
+    def __init__(self) -> None:
+        self._locks: dict[Hashable, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, key: Hashable) -> threading.Lock:
+        with self._lock:
+            return self._locks.setdefault(key, threading.Lock())
 
 
 @dataclass(frozen=True)
@@ -39,12 +52,7 @@ class RenewingCache:
         self._clock = clock
         self._renew_margin = renew_margin
         self._entries: dict[Hashable, _Entry] = {}
-        self._locks: dict[Hashable, threading.Lock] = {}
-        self._locks_lock = threading.Lock()
-
-    def _lock(self, key: Hashable) -> threading.Lock:
-        with self._locks_lock:
-            return self._locks.setdefault(key, threading.Lock())
+        self._lock = KeyLocks()
 
     def _entry(self, value: Any, expires_at: float, now: float) -> _Entry:
         if math.isinf(expires_at):
@@ -74,8 +82,7 @@ class RenewingCache:
                 del self._entries[key]
 
     def clear(self) -> None:
-        with self._locks_lock:
-            self._entries.clear()
+        self._entries.clear()
 
 
 PROCESS_CACHE = RenewingCache()

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from providers.client import ClientError
+from providers.client.cache import KeyLocks
 
 __all__ = ["MAX_AGE", "ReadSnapshots", "generation", "writing"]
 
@@ -86,12 +87,7 @@ class ReadSnapshots:
         self.max_age = max_age
         self._clock = clock
         self._entries: dict[Hashable, _Entry] = {}
-        self._locks: dict[Hashable, threading.Lock] = {}
-        self._lock = threading.Lock()
-
-    def _key_lock(self, key: Hashable) -> threading.Lock:
-        with self._lock:
-            return self._locks.setdefault(key, threading.Lock())
+        self._key_lock = KeyLocks()
 
     def _current(self, key: Hashable) -> _Entry | None:
         entry = self._entries.get(key)
