@@ -44,6 +44,8 @@ class AppProvider(MsgsmsProvider):
     kept_outputs = frozenset({"app_secret"})
     adopt_by_default = True
     deletable = False  # MSGSMS has no operation to delete an app
+    # names are not unique: with adopt off, an interrupted create's app is found by looking
+    finds_leftovers = True
 
     def candidates(self, client: SmsClient, inputs: Mapping[str, Any]) -> list[models.App]:
         query = models.AppQuery(app_name=inputs["app_name"], region=inputs["scope"])
@@ -54,6 +56,10 @@ class AppProvider(MsgsmsProvider):
             if app.app_name == inputs["app_name"] and app.region == inputs["scope"]
         ]
         return sorted(found, key=lambda app: app.create_time or "", reverse=True)
+
+    def matches(self, client: SmsClient, live: Live, inputs: Mapping[str, Any]) -> bool:
+        # what a create with these inputs makes: the same name, scope, uplink and project
+        return not self._changed(self.observed(client, live), inputs, remote_only=True)
 
     def create_remote(self, client: SmsClient, inputs: Mapping[str, Any]) -> Created:
         created = client.create_app(

@@ -9,13 +9,19 @@ What the base guarantees, on the engine rules of ``pulumi-dynamic-providers.md``
   (preview) pass through untouched.
 * ``diff`` compares the normalised inputs with the stored outputs (absent and the server's
   default are the same): nothing changed means no API call at all. A change of a replace key
-  replaces; other changes are classified by the subclass, which may read the live state.
-* ``create`` adopts an object with the same natural key when asked, and otherwise creates
-  once: when the answer is lost (transport error, 5xx) it looks the object up by its natural
-  key before trying again, so a retry never makes a duplicate. When a step after the remote
-  create fails, the new object is deleted again before the error is raised; when it cannot be
-  deleted (no delete operation, under review, the service unreachable), it is kept in the
-  state with the outputs known so far instead, so that no run leaves it behind unmanaged.
+  replaces; other changes are classified by the subclass, which may read the live state. The
+  Diff the engine runs right after a refresh's Read (CLI >= 3.120) uses what that Read saw and
+  prints nothing (:class:`JustRead`); it never calls the API.
+* ``create`` adopts an object with the same natural key when asked, and otherwise never makes
+  a second copy of what it would make: an identical object that already exists (what a run
+  killed after its POST, or during its review wait, leaves behind) is taken over, found in a
+  per-process :mod:`.inventory` or, for names the API keeps unique, through the API's refusal
+  of the duplicate. When the answer to the POST is lost (transport error, 5xx) it looks the
+  object up by its natural key before trying again, so a retry never makes a duplicate. When a
+  step after the remote create fails, the new object is deleted again before the error is
+  raised; when it cannot be deleted (no delete operation, under review, the service
+  unreachable), it is kept in the state with the outputs known so far instead, so that no run
+  leaves it behind unmanaged.
 * ``read`` returns the live outputs *and* inputs (as the program would declare them), or an
   empty id when the object is gone; ``update`` always returns the full outputs; ``delete``
   counts a missing object as deleted.
@@ -23,7 +29,9 @@ What the base guarantees, on the engine rules of ``pulumi-dynamic-providers.md``
   (:mod:`.snapshot`, e.g. an app's templates); every write drops what was listed.
 * Credentials come only from ``configure`` (stack config ``msgsms:*``) or the environment
   and live in a :class:`Connection` that is never pickled: the serialized provider stored in
-  every resource's state is a reference to the class and nothing else.
+  every resource's state is a reference to the class and nothing else, so it is stored in
+  plain text (``serialize_as_secret_always = False``). Those references are a contract with
+  every existing stack: a provider class keeps its module and name (or an alias there).
 * One instance serves concurrent calls: it holds no per-call state, and the client is
   thread-safe and built once under a lock.
 """
@@ -33,7 +41,8 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -53,6 +62,7 @@ from providers import rules
 from providers.client import (
     CONFIG_KEYS,
     NAMESPACE,
+    ApiError,
     ClientError,
     NotFoundError,
     ServerError,
@@ -61,6 +71,7 @@ from providers.client import (
     TransportError,
 )
 
+from .inventory import Inventory
 from .notices import notice
 from .schema import Field, contains_unknown, normalise, same_value
 from .snapshot import ReadSnapshots, writing
@@ -70,6 +81,7 @@ __all__ = [
     "WAITING_FIELDS",
     "Connection",
     "Created",
+    "JustRead",
     "Live",
     "MsgsmsProvider",
     "ProviderError",
@@ -96,6 +108,32 @@ class ProviderError(Exception):
     """A resource operation that cannot go on; the message says why and what to do."""
 
 
+class JustRead:
+    """The live objects this process's ``read`` calls saw, for the ``Diff`` the engine runs
+    right after each Read of a refresh (olds = the refreshed outputs, news = the stored
+    inputs). That Diff takes the object (once, and only within :attr:`max_age` seconds): it
+    needs no API call, and it only informs the refresh's display, so it prints nothing.
+    """
+
+    max_age = 60.0
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._seen: dict[str, tuple[float, Live]] = {}
+
+    def put(self, object_id: str, live: Live) -> None:
+        with self._lock:
+            self._seen[object_id] = (self._clock(), live)
+
+    def take(self, object_id: str) -> Live | None:
+        with self._lock:
+            seen = self._seen.pop(object_id, None)
+        if seen is None or self._clock() - seen[0] > self.max_age:
+            return None
+        return seen[1]
+
+
 class Connection:
     """The stack config of namespace ``msgsms`` and the client built from it on first use.
 
@@ -108,12 +146,18 @@ class Connection:
         self._client: SmsClient | None = None
         #: Live objects listed for the reads of a refresh (see :mod:`.snapshot`).
         self.snapshots = ReadSnapshots()
+        #: What existed under a parent before this process created there (:mod:`.inventory`).
+        self.inventory = Inventory()
+        #: What each ``read`` saw, for the Diff that follows it in a refresh.
+        self.just_read = JustRead()
 
     def configure(self, config: Mapping[str, Any]) -> None:
         with self._lock:
             self._config = {k: v for k, v in config.items() if v is not None}
             self._client = None
             self.snapshots = ReadSnapshots()
+            self.inventory = Inventory()
+            self.just_read = JustRead()
 
     def default_region(self) -> str | None:
         """``msgsms:region``, else ``HW_REGION_NAME``: the region of resources that name none."""
@@ -160,6 +204,16 @@ class MsgsmsProvider(ResourceProvider):
     adopt_by_default: ClassVar[bool] = False
     #: Whether ``delete_remote`` removes the object (a failed create can then be undone).
     deletable: ClassVar[bool] = True
+    #: Whether a create first looks for an identical object (names the API does not keep
+    #: unique: an interrupted run's object can only be found by looking).
+    finds_leftovers: ClassVar[bool] = False
+    #: The API's error codes for "this natural key exists" (names it keeps unique): a create
+    #: refused with one of them takes over the identical object instead of failing.
+    duplicate_codes: ClassVar[frozenset[str]] = frozenset()
+
+    # The pickle is a class reference (see __getstate__): nothing in it is secret, and storing
+    # it in plain text keeps every resource's state readable and diffable.
+    serialize_as_secret_always = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -184,8 +238,13 @@ class MsgsmsProvider(ResourceProvider):
         return inputs
 
     def candidates(self, client: SmsClient, inputs: Mapping[str, Any]) -> Sequence[Live]:
-        """Live objects with the natural key of ``inputs``, newest first."""
+        """Live objects with the natural key of ``inputs``, newest first (read now)."""
         return []
+
+    def existing(self, client: SmsClient, inputs: Mapping[str, Any]) -> Sequence[Live]:
+        """Live objects with the natural key of ``inputs`` that existed before this process
+        created any under their parent, newest first; may come from an :mod:`.inventory`."""
+        return self.candidates(client, inputs)
 
     def adoptable(self, client: SmsClient, live: Live, inputs: Mapping[str, Any]) -> bool:
         """Whether ``adopt`` may take over ``live`` (raise to refuse with a reason)."""
@@ -230,13 +289,13 @@ class MsgsmsProvider(ResourceProvider):
 
     def classify(
         self,
-        client: SmsClient,
         object_id: str,
         olds: Mapping[str, Any],
         news: Mapping[str, Any],
         changed: list[str],
     ) -> list[str]:
-        """The keys among ``changed`` (remote, not replace keys) that force a replacement."""
+        """The keys among ``changed`` (remote, not replace keys) that force a replacement.
+        ``olds`` are the stored outputs (in a refresh's Diff: what the Read just saw)."""
         return []
 
     def update_remote(
@@ -346,7 +405,7 @@ class MsgsmsProvider(ResourceProvider):
         replaces = [k for k in changed if k in self.replace_keys]
         remote = [k for k in changed if k not in replaces and self._field(k).remote]
         if remote and not replaces:
-            replaces = self.classify(self._client(), _id, _olds, news, remote)
+            replaces = self.classify(_id, _olds, news, remote)
         return DiffResult(
             changes=True,
             replaces=replaces,
@@ -361,14 +420,19 @@ class MsgsmsProvider(ResourceProvider):
         inputs = self._declared(props)
         self._require_known(inputs)
         client = self._client()
-        existing = self._find_existing(client, inputs) if self._adopting(inputs) else None
+        existing = self._take_existing(client, inputs)
         created: Created | None = None
+        if existing is None:
+            outcome = self._create_once(client, inputs)
+            if isinstance(outcome, Created):
+                created = outcome
+            else:
+                existing = outcome
         if existing is not None:
-            notice(f"{self.label(inputs, existing.id)}: adopting the existing {self.title}")
             self.adopt(client, existing, inputs)
             object_id = existing.id
         else:
-            created = self._create_once(client, inputs)
+            assert created is not None
             object_id = created.id
         try:
             live = self.fetch(client, inputs["region"], object_id)
@@ -381,24 +445,41 @@ class MsgsmsProvider(ResourceProvider):
             return CreateResult(object_id, self._outputs(client, inputs, None, created.extras))
         return CreateResult(object_id, self.after_write(client, inputs, object_id, outs))
 
-    def _find_existing(self, client: SmsClient, inputs: Mapping[str, Any]) -> Live | None:
-        return next(
-            (c for c in self.candidates(client, inputs) if self.adoptable(client, c, inputs)),
-            None,
+    def _take_existing(self, client: SmsClient, inputs: Mapping[str, Any]) -> Live | None:
+        """With ``adopt``, the object to adopt; without, an identical object (what an
+        interrupted create leaves) for the providers that look for one."""
+        adopting = self._adopting(inputs)
+        if not (adopting or self.finds_leftovers):
+            return None
+        if not adopting:
+            found = self._take_identical(client, inputs, self.existing(client, inputs))
+            if found is not None:
+                self._notice_taken(inputs, found)
+            return found
+        for live in self.candidates(client, inputs):
+            if self.adoptable(client, live, inputs) and self._connection.inventory.claim(live.id):
+                notice(f"{self.label(inputs, live.id)}: adopting the existing {self.title}")
+                return live
+        return None
+
+    def _notice_taken(self, inputs: Mapping[str, Any], live: Live) -> None:
+        notice(
+            f"{self.label(inputs, live.id)}: an identical {self.title} exists (left by a run "
+            "that was interrupted after creating it, or made outside this stack); taking it "
+            "over instead of creating another"
         )
 
-    def _create_once(self, client: SmsClient, inputs: Mapping[str, Any]) -> Created:
+    def _create_once(self, client: SmsClient, inputs: Mapping[str, Any]) -> Created | Live:
+        """The remote create; a lost answer is looked up before trying again, and a refusal
+        of a duplicate natural key takes over the identical object (returned as it is)."""
         attempt = 0
         while True:
             attempt += 1
             try:
-                return self.create_remote(client, inputs)
+                created = self.create_remote(client, inputs)
             except (TransportError, ServerError) as exc:
                 # The create may have been applied before its answer was lost.
-                found = next(
-                    (c for c in self.candidates(client, inputs) if self.matches(client, c, inputs)),
-                    None,
-                )
+                found = self._take_identical(client, inputs, self.candidates(client, inputs))
                 if found is not None:
                     notice(
                         f"{self.label(inputs, found.id)}: the answer to the create was lost, "
@@ -408,6 +489,32 @@ class MsgsmsProvider(ResourceProvider):
                 if attempt >= MAX_CREATE_ATTEMPTS:
                     raise
                 notice(f"{self.label(inputs)}: nothing was created ({exc}); trying again")
+                continue
+            except ApiError as exc:
+                if exc.error_code not in self.duplicate_codes:
+                    raise
+                taken = self._take_identical(client, inputs, self.candidates(client, inputs))
+                if taken is None:
+                    raise
+                self._notice_taken(inputs, taken)
+                return taken
+            # made for this resource: never taken over by another create of this process
+            self._connection.inventory.claim(created.id)
+            return created
+
+    def _take_identical(
+        self, client: SmsClient, inputs: Mapping[str, Any], lives: Sequence[Live]
+    ) -> Live | None:
+        """The first of ``lives`` that a create with ``inputs`` would have made and that no
+        other create of this process has taken."""
+        return next(
+            (
+                live
+                for live in lives
+                if self.matches(client, live, inputs) and self._connection.inventory.claim(live.id)
+            ),
+            None,
+        )
 
     def _roll_back(
         self, client: SmsClient, object_id: str, inputs: Mapping[str, Any], failure: Exception
@@ -440,6 +547,7 @@ class MsgsmsProvider(ResourceProvider):
             live = self.read_live(client, stored["region"], id_, props)
         except NotFoundError:
             return ReadResult("", {})
+        self._connection.just_read.put(id_, live)
         inputs = self._read_inputs(self.observed(client, live), stored)
         extras = {k: props.get(k) for k in self.kept_outputs}
         return ReadResult(id_, self._outputs(client, inputs, live, extras), inputs)
@@ -487,3 +595,5 @@ class MsgsmsProvider(ResourceProvider):
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         with writing(), contextlib.suppress(NotFoundError):  # already gone: what delete wants
             self.delete_remote(self._client(), _id, self._declared(_props))
+        if self.deletable:
+            self._connection.inventory.forget(_id)

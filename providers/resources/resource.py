@@ -69,6 +69,15 @@ class MsgsmsResource(Resource, Generic[A]):
         args: A | Mapping[str, Any],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        if opts is not None and opts.import_:
+            # The engine would call Read with no properties, and the dynamic provider host
+            # fails before any provider code runs (pulumi/pulumi#16175).
+            raise ValueError(
+                f"msgsms:{self.provider_class.title} {resource_name!r}: import (the import_ "
+                "option or `pulumi import`) is not supported for dynamic providers. Declare "
+                "the object as it is with adopt: true instead: the next `pulumi up` takes it "
+                "over without creating anything"
+            )
         provider = self.provider_class()
         props: dict[str, Any] = dict.fromkeys(f.name for f in provider.fields)
         props.update(dict.fromkeys(provider.outputs))

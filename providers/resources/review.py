@@ -16,7 +16,14 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from providers.client import ClientError, NotFoundError, SmsClient
+from providers.client import (
+    ClientError,
+    NotFoundError,
+    ServerError,
+    SmsClient,
+    ThrottledError,
+    TransportError,
+)
 from providers.client.retry import jittered
 
 from .base import Live, MsgsmsProvider, ProviderError
@@ -28,6 +35,10 @@ __all__ = ["DEFAULT_WAIT_TIMEOUT", "ReviewState", "ReviewedProvider", "Waiter"]
 DEFAULT_WAIT_TIMEOUT = 600.0
 
 ReviewState = Literal["approved", "rejected", "pending", "disabled"]
+
+
+def _silent(text: str) -> None:
+    """Where a notice would mislead: the Diff that follows a refresh's Read."""
 
 
 @dataclass(frozen=True)
@@ -106,35 +117,50 @@ class ReviewedProvider(MsgsmsProvider):
 
     def classify(
         self,
-        client: SmsClient,
         object_id: str,
         olds: Mapping[str, Any],
         news: Mapping[str, Any],
         changed: list[str],
     ) -> list[str]:
+        """Rejected: an update (which resubmits); otherwise review-only fields are kept and
+        the others replace the object. The review status is the live one: in a refresh's
+        Diff the one its Read just saw (silently: that Diff only informs the refresh's
+        display), otherwise read now, or the stored one when the API cannot be reached."""
         label = self.label(news, object_id)
-        try:
-            live = self.fetch(client, olds["region"], object_id)
-        except NotFoundError:
-            notice(f"{label}: no longer exists; it will be created again")
-            return changed
-        status = self.status_of(live)
+        just_read = self._connection.just_read.take(object_id)
+        say = notice
+        if just_read is not None:
+            status = self.status_of(just_read)
+            say = _silent
+        else:
+            try:
+                status = self.status_of(self.fetch(self._client(), olds["region"], object_id))
+            except NotFoundError:
+                notice(f"{label}: no longer exists; it will be created again")
+                return changed
+            except (ThrottledError, ServerError, TransportError) as exc:
+                status = str(olds.get(self.status_field) or "")
+                notice(
+                    f"{label}: could not read the live review status ({exc}); judging the "
+                    f"change by the status stored at the last run ({status or 'unknown'})"
+                )
         if status in self.editable:
-            notice(f"{label} is {status}: changing {', '.join(changed)} resubmits it for review")
+            say(f"{label} is {status}: changing {', '.join(changed)} resubmits it for review")
             return []
         kept = [k for k in changed if k in self.review_only]
         replaced = [k for k in changed if k not in self.review_only]
         if kept:
-            self._notice_kept(label, status, kept)
+            say(self._kept_text(label, status, kept))
         if replaced:
-            notice(
+            say(
                 f"{label} is {status}: {', '.join(replaced)} can change only while it is "
                 "rejected, so it is replaced by a new one (which goes to review)"
             )
         return replaced
 
-    def _notice_kept(self, label: str, status: str, kept: list[str]) -> None:
-        notice(
+    @staticmethod
+    def _kept_text(label: str, status: str, kept: list[str]) -> str:
+        return (
             f"{label} is {status}: {', '.join(kept)} can change only while it is rejected; "
             "the new value is kept in the stack but not sent (change the name to submit a "
             "new one)"
@@ -155,7 +181,7 @@ class ReviewedProvider(MsgsmsProvider):
                 f"{label} is now {status}: {', '.join(replaced)} can change only while it is "
                 "rejected. Run `pulumi up` again: the preview will then replace it"
             )
-        self._notice_kept(label, status, changed)
+        notice(self._kept_text(label, status, changed))
 
     # ------------------------------------------------------------------ waiting
 

@@ -63,6 +63,8 @@ class SignatureProvider(ReviewedProvider):
     replace_keys = frozenset({"region", "app_id", "signature_name", "signature_type"})
     # a signature's answer names its app by name and key, not by id
     unobservable = frozenset({"region", "app_id"})
+    # a name and type are unique: the API refuses an interrupted create's second copy
+    duplicate_codes = frozenset({"MSGSMS.0004", "MSGSMS.0006"})
 
     status_field = "status"
     approved = frozenset(

@@ -73,6 +73,17 @@ class LiveTemplate:
         return sorted(page.results, key=lambda v: v.variable_index or 0)
 
 
+def _app_templates(
+    client: SmsClient, region: str, app_key: str | None, name: str | None = None
+) -> list[models.Template]:
+    """The templates of an app (with ``name``: those whose name contains it, as the API
+    filters), 500 a page."""
+    query = models.TemplateQuery(app_key=app_key, template_name=name)
+    found = paginate(client.list_template_details, query, region=region)
+    # the API matches names by substring; keep the app's own in case it matched keys loosely
+    return [t for t in found if t.app_key == app_key]
+
+
 class TemplateProvider(ReviewedProvider):
     """Submits templates for review, resubmits rejected ones, replaces the others."""
 
@@ -109,6 +120,8 @@ class TemplateProvider(ReviewedProvider):
     replace_keys = frozenset({"region", "app_id", "scope"})
     # a template's answer names its app by name and key, not by id
     unobservable = frozenset({"region", "app_id"})
+    # names are not unique: an interrupted create's template is found by its content
+    finds_leftovers = True
 
     status_field = "flow_status"
     approved = frozenset({"Adopted"})
@@ -146,13 +159,27 @@ class TemplateProvider(ReviewedProvider):
 
     def candidates(self, client: SmsClient, inputs: Mapping[str, Any]) -> list[Live]:
         app = client.show_app(inputs["app_id"], region=inputs["region"])
-        query = models.TemplateQuery(app_key=app.app_key, template_name=inputs["template_name"])
-        found = [
-            template
-            for template in paginate(client.list_template_details, query, region=inputs["region"])
-            # the API matches names by substring
-            if template.template_name == inputs["template_name"] and template.app_key == app.app_key
-        ]
+        found = _app_templates(client, inputs["region"], app.app_key, inputs["template_name"])
+        return self._named(client, inputs, found)
+
+    def existing(self, client: SmsClient, inputs: Mapping[str, Any]) -> list[Live]:
+        # The templates of an app are listed once per process (500 a page), on its first
+        # create: an interrupted run's templates are among them, those this process makes not.
+        def list_app_templates() -> list[models.Template]:
+            app = client.show_app(inputs["app_id"], region=region)
+            return _app_templates(client, region, app.app_key)
+
+        region = inputs["region"]
+        listed = self._connection.inventory.objects(
+            ("templates", region, inputs["app_id"]), list_app_templates
+        )
+        return self._named(client, inputs, listed)
+
+    @staticmethod
+    def _named(
+        client: SmsClient, inputs: Mapping[str, Any], templates: list[models.Template]
+    ) -> list[Live]:
+        found = [t for t in templates if t.template_name == inputs["template_name"]]
         found.sort(key=lambda t: t.create_time or "", reverse=True)
         return [LiveTemplate(t, client, inputs["region"]) for t in found]
 
@@ -187,9 +214,7 @@ class TemplateProvider(ReviewedProvider):
     ) -> LiveTemplate:
         # The templates of one app are listed together (500 a page) for a refresh.
         def list_app_templates(first: models.Template) -> list[models.Template]:
-            query = models.TemplateQuery(app_key=first.app_key)
-            found = paginate(client.list_template_details, query, region=region)
-            return [t for t in found if t.app_key == first.app_key]
+            return _app_templates(client, region, first.app_key)
 
         template = self._connection.snapshots.read(
             ("templates", region, stored.get("app_id")),

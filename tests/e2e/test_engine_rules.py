@@ -107,9 +107,13 @@ def test_deletes_run_dependents_first_children_before_parents_providers_last() -
         _state("lone", parent="stack", provider="prov"),
     ]
 
-    scheduled = schedule_deletes([(r, "delete") for r in order], order)
+    antichains = schedule_deletes([(r, "delete") for r in order], order)
 
-    names = [r.name for r, _ in scheduled]
+    names = [r.name for antichain in antichains for r, _ in antichain]
+    # an antichain never holds a resource and one it depends on
+    for antichain in antichains:
+        urns = {r.urn for r, _ in antichain}
+        assert not any((r.depends_on() - {r.urn}) & urns for r, _ in antichain)
     assert names.index("c") < names.index("b") < names.index("a") < names.index("stack")
     assert names.index("lone") < names.index("stack") and names[-1] in ("prov", "stack")
     assert names.index("a") < names.index("prov")

@@ -228,7 +228,13 @@ def test_refresh_reads_with_the_saved_config_and_adopts_drift(toy: Toy, tmp_path
     assert summary.ops("x") == ["refresh"]
     found = sorted((s.name, s.result) for s in summary.steps if s.type == FILE_TYPE)
     assert found == [("x", "update"), ("y", "delete"), ("z", "same")]
-    assert toy.call_names("x") == ["read"]  # no check: the program did not run
+    # no check (the program did not run); the read is followed by a diff (CLI >= 3.120) of the
+    # refreshed outputs against the stored inputs, which decides what the refresh shows
+    assert toy.call_names("x") == ["read", "diff"]
+    read, diff = toy.calls("x")
+    assert diff["olds"]["content"] == "edited" and diff["news"]["content"] == "one"
+    assert toy.call_names("z") == ["read", "diff"]
+    assert toy.call_names("y") == ["read"]  # gone: nothing to diff
     assert not (tmp_path / "elsewhere").exists()
     checkpoint = toy.stack.checkpoint()
     x = checkpoint.find("x")

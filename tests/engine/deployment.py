@@ -1,27 +1,63 @@
 """The steps of one pass, following the engine's step generator and step executor.
 
 A :class:`Deployment` holds the previous checkpoint, the resources of this pass and the default
-provider process. The program's registrations arrive through :meth:`Deployment.register` (from
-the resource monitor); :meth:`finish` then deletes what the program no longer declares;
-:meth:`refresh` and :meth:`destroy` work from the checkpoint alone. Each step kind has exactly
-one implementation (``_same``, ``_create``, ``_update``, ``_delete``, ...), used by every pass.
+provider processes. The program's registrations arrive through :meth:`Deployment.register`
+(from the resource monitor, one gRPC thread per registration); :meth:`finish` then deletes
+what the program no longer declares; :meth:`refresh` and :meth:`destroy` work from the
+checkpoint alone. Each step kind has exactly one implementation (``_same``, ``_create``,
+``_update``, ``_delete``, ...), used by every pass.
 
-The checkpoint is rewritten after every step, as the engine's snapshot manager does: resources
-of this pass in the order they completed, then the previous resources not yet superseded, and
-the create, update or delete under way as a pending operation. Deviation from the real engine:
-registrations are handled one at a time, where the engine runs independent steps in parallel.
+How it follows the engine (``pkg/resource/deploy``):
+
+* **Step generation is serial, step execution parallel.** Registrations are turned into steps
+  one at a time (the step generator's event loop: alias lookup, ``Check``, ``Diff``, the
+  choice of step), and the steps run in a pool of ``parallel`` workers (the step executor;
+  the CLI's default is 4 x GOMAXPROCS). The provider host serves every call with four
+  threads, so a call that blocks (a long ``Create``) holds one of them, and a ``Check`` of a
+  later registration waits behind it, stalling step generation, as under the CLI.
+* **The checkpoint is written after every step**, with the create, update or delete under way
+  as a pending operation. Pending *creates* of an earlier pass are kept in every checkpoint
+  (and reported by a warning at the start of ``up`` and ``destroy``) until a refresh with
+  ``clear_pending_creates``; the resource they name is not in the state, so the next ``up``
+  calls ``Create`` for it again. Other pending operations are dropped.
+* **Refresh is Read then Diff** (CLI >= 3.120): each resource is read and then diffed with
+  olds = the refreshed outputs, news = the stored inputs; a Diff error fails the pass; the
+  result shown (same or update) is the Diff's. Refreshes run in parallel; ``up`` with
+  ``refresh=True`` refreshes first, in the same provider processes.
+* **Deletes** (removed resources, replaced ones, destroy) run in antichains, dependents first,
+  each antichain in parallel.
+* **Options**: ``protect``, ``retain_on_delete``, ``delete_before_replace``,
+  ``ignore_changes``, ``replace_on_changes``, ``additional_secret_outputs``, ``aliases``
+  (found by URN, the old URN rewritten in references) and ``deleted_with`` (no ``Delete`` call
+  when the resource it names is deleted in the same pass; replaced along with it).
+
+Deviations from the engine, each on purpose:
+
+* Options the engine has and this one does not model are refused with an error naming them
+  (explicit providers, ``import``, custom timeouts, transforms, hooks, ``replace_with``,
+  replacement triggers, remote components): a program using them fails here instead of
+  silently behaving differently.
+* One provider process per distinct provider configuration; the engine's provider registry
+  does the same for default providers, but keeps a process across ``up --refresh`` only when
+  the configuration did not change. Same here.
+* No ``--target``, policies, plans, ``continue-on-error``; the state file is not encrypted
+  (secrets are kept as plaintext in the secret envelope so tests can read them).
+* Step *display* order is the order steps start; the checkpoint order is the order they end,
+  as in the engine's snapshot.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import traceback
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tests.engine.properties import (
     UNKNOWN,
@@ -41,10 +77,12 @@ from tests.engine.state import (
     provider_urn,
 )
 from tests.engine.summary import StepRecord
-from tests.support.provider_host import ProviderError, ProviderHost
+from tests.support.provider_host import DiffResult, ProviderError, ProviderHost
 
 __all__ = [
+    "DEFAULT_PARALLEL",
     "DEFAULT_PROVIDER_TYPE",
+    "AliasSpec",
     "Deployment",
     "Goal",
     "Registered",
@@ -53,11 +91,28 @@ __all__ = [
 ]
 
 DEFAULT_PROVIDER_TYPE = "pulumi:providers:pulumi-python"
+#: The CLI's default parallelism is 4 x GOMAXPROCS; never below 8 here.
+DEFAULT_PARALLEL = max(8, 4 * (os.cpu_count() or 2))
 Props = dict[str, Any]
+T = TypeVar("T")
 
 
 class StepError(Exception):
     """A step failed; the message is what the engine would report."""
+
+
+@dataclass(frozen=True)
+class AliasSpec:
+    """An alias as the SDK sends it: a whole URN, or parts that default to the resource's own
+    (``parent`` is a URN; ``no_parent`` says the old resource had none)."""
+
+    urn: str = ""
+    name: str = ""
+    type: str = ""
+    stack: str = ""
+    project: str = ""
+    parent: str = ""
+    no_parent: bool = False
 
 
 @dataclass
@@ -77,8 +132,12 @@ class Goal:
     ignore_changes: list[str] = field(default_factory=list)
     additional_secret_outputs: list[str] = field(default_factory=list)
     replace_on_changes: list[str] = field(default_factory=list)
+    aliases: list[AliasSpec] = field(default_factory=list)
+    deleted_with: str = ""
     provider: str = ""
     import_id: str = ""
+    #: Options set in the request that this engine does not model (refused).
+    unsupported: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -97,9 +156,30 @@ class _Diff:
     delete_before_replace: bool
 
 
+#: A step chain: run by a worker of the step executor; answers the registration.
+_Chain = Callable[[], Registered]
+
+
+def _pending_warning(operations: Iterable[PendingOperation]) -> str:
+    """The engine's warning about pending operations of an earlier deployment."""
+    listed = [f"  * {op.resource.urn}, interrupted while {op.type}" for op in operations]
+    return (
+        f"Attempting to deploy or update resources with {len(listed)} pending operations from "
+        "previous deployment.\n" + "\n".join(listed) + "\nThese resources are in an unknown "
+        "state because the Pulumi CLI was interrupted while waiting for changes to these "
+        "resources to complete. You should confirm whether or not the operations listed "
+        "completed successfully by checking the state of the appropriate provider.\n\n"
+        "Once you have confirmed the status of the interrupted operations, you can repair your "
+        "stack using `pulumi refresh` which will refresh the state from the provider you are "
+        "using and clear the pending operations if there are any.\n\nNote that `pulumi refresh` "
+        "will need to be run interactively to clear pending CREATE operations."
+    )
+
+
 class Deployment:
     """One pass over a stack. ``provider`` returns the provider process configured with the
-    inputs it is given; ``provider_inputs`` is this pass's stack config in wire form."""
+    inputs it is given (one process per distinct configuration); ``provider_inputs`` is this
+    pass's stack config in wire form."""
 
     def __init__(
         self,
@@ -111,28 +191,48 @@ class Deployment:
         checkpoint_path: Path | None,
         provider: Callable[[Props], ProviderHost],
         provider_inputs: Props,
+        parallel: int = DEFAULT_PARALLEL,
+        clear_pending_creates: bool = False,
     ) -> None:
+        if parallel < 1:
+            raise ValueError("parallel must be at least 1")
         self.project = project
         self.stack = stack
         self.preview = preview
-        self.previous = previous
         self.checkpoint_path = checkpoint_path
         self._provider = provider
         self.provider_inputs = provider_inputs
+        self.parallel = parallel
         self.steps: list[StepRecord] = []
         self.errors: list[str] = []
         self.warnings: list[str] = []
-        self._lock = threading.RLock()
+        # The step generator handles one registration at a time; the snapshot manager's lock
+        # guards the checkpoint and the records; the worker slots are the step executor.
+        self._generator = threading.Lock()
+        self._state = threading.RLock()
+        self._slots = threading.BoundedSemaphore(parallel)
         self._cancelled = False
+        # Pending creates of earlier passes survive until a refresh clears them.
+        self._inherited_pending = (
+            []
+            if clear_pending_creates
+            else [op for op in previous.pending_operations if op.type == "creating"]
+        )
+        self._start(previous)
+        self._provider_ref = ""
+
+    def _start(self, previous: Checkpoint) -> None:
+        self.previous = previous
         self._olds = {r.urn: r for r in previous.resources if not r.delete}
         self._news: list[ResourceState] = []
         self._done: set[int] = set()  # ids of previous states superseded or deleted
         self._pending: list[PendingOperation] = []
         self._urns: set[str] = set()  # registered in this pass
-        self._kept: set[str] = set()  # same, updated or replaced in this pass
+        self._kept: set[str] = set()  # old URNs kept (same, updated, replaced, aliased)
+        self._aliased: dict[str, str] = {}  # old URN -> the new URN that claimed it
         self._deleted: set[str] = set()  # deleted early by a delete-before-replace
         self._pending_deletes: set[int] = set()  # ids of states deleted by those
-        self._provider_ref = ""
+        self._replaced: set[str] = set()  # URNs being replaced in this pass
 
     # -- bookkeeping --
 
@@ -140,59 +240,102 @@ class Deployment:
     def failed(self) -> bool:
         return bool(self.errors)
 
-    def urn(self, parent: str, type_: str, name: str) -> str:
+    def warn_pending_operations(self) -> None:
+        """The warning ``up`` and ``destroy`` print about an earlier pass's pending operations."""
+        if self.previous.pending_operations and not self.preview:
+            self.warnings.append(_pending_warning(self.previous.pending_operations))
+
+    def urn(self, parent: str, type_: str, name: str, *, stack: str = "", project: str = "") -> str:
         qualified = type_
         if parent:
             parent_type = parent.split("::")[2]
             if parent_type != STACK_TYPE:
                 qualified = f"{parent_type}${type_}"
-        return f"urn:pulumi:{self.stack}::{self.project}::{qualified}::{name}"
+        return f"urn:pulumi:{stack or self.stack}::{project or self.project}::{qualified}::{name}"
 
     def _record(self, state: ResourceState, op: str, result: str | None = None) -> None:
-        self.steps.append(StepRecord(state.urn, state.type, op, result))
-
-    def _error(self, message: str) -> None:
-        self.errors.append(message)
+        with self._state:
+            self.steps.append(StepRecord(state.urn, state.type, op, result))
 
     def fail(self, message: str) -> None:
-        """Record an error and stop: no further step runs in this pass."""
-        with self._lock:
-            self._error(message)
+        """Record an error and stop: no further step starts in this pass."""
+        with self._state:
+            self.errors.append(message)
             self._cancelled = True
 
     def _mark_done(self, old: ResourceState | None) -> None:
         if old is not None:
-            self._done.add(id(old))
+            with self._state:
+                self._done.add(id(old))
 
     def _complete(
         self, new: ResourceState, superseded: ResourceState | None, *, persist: bool = True
     ) -> None:
         """``new`` joins the checkpoint, in place of ``superseded`` when given."""
-        self._mark_done(superseded)
-        self._news.append(new)
-        if persist:
-            self._persist()
+        with self._state:
+            self._mark_done(superseded)
+            self._news.append(new)
+            if persist:
+                self._persist()
 
     def snapshot(self) -> Checkpoint:
-        remaining = [r for r in self.previous.resources if id(r) not in self._done]
-        return Checkpoint.of([*self._news, *remaining], self._pending)
+        with self._state:
+            remaining = [r for r in self.previous.resources if id(r) not in self._done]
+            if self._aliased:
+                remaining = [self._rewrite_aliases(r) for r in remaining]
+            pending = [*self._pending, *self._inherited_pending]
+            return Checkpoint.of([*self._news, *remaining], pending)
+
+    def _rewrite_aliases(self, state: ResourceState) -> ResourceState:
+        """References to a resource renamed through an alias name its new URN (the engine's
+        snapshot manager rewrites them)."""
+
+        def new(urn: str) -> str:
+            return self._aliased.get(urn, urn)
+
+        def new_ref(ref: str) -> str:
+            if not ref:
+                return ref
+            urn, _, rest = ref.rpartition("::")
+            return f"{new(urn)}::{rest}"
+
+        rewritten = state.copy()
+        rewritten.parent = new(state.parent) if state.parent else ""
+        rewritten.dependencies = [new(u) for u in state.dependencies]
+        rewritten.property_dependencies = {
+            k: [new(u) for u in v] for k, v in state.property_dependencies.items()
+        }
+        rewritten.deleted_with = new(state.deleted_with) if state.deleted_with else ""
+        rewritten.provider = new_ref(state.provider)
+        return rewritten
 
     def _persist(self) -> None:
         if not self.preview and self.checkpoint_path is not None:
-            self.snapshot().save(self.checkpoint_path)
+            with self._state:
+                self.snapshot().save(self.checkpoint_path)
 
     @contextmanager
     def _changing(self, state: ResourceState, operation: str, call: str) -> Iterator[ProviderHost]:
-        """A create, update or delete call, a pending operation in the checkpoint while it runs."""
-        self._pending.append(PendingOperation(state, operation))
-        self._persist()
+        """A create, update or delete call: a pending operation in the checkpoint while it
+        runs. The caller writes the outcome (``_complete``); a failure is written here."""
+        pending = PendingOperation(state, operation)
+        with self._state:
+            self._pending.append(pending)
+            self._persist()
         try:
             yield self._host()
-        except ProviderError as exc:
-            raise self._provider_failure(state, call, exc) from None
-        finally:
-            self._pending = [op for op in self._pending if op.resource is not state]
-            self._persist()
+        except BaseException as exc:
+            self._end_pending(pending, persist=True)
+            if isinstance(exc, ProviderError):
+                raise self._provider_failure(state, call, exc) from None
+            raise
+        self._end_pending(pending, persist=False)
+
+    def _end_pending(self, pending: PendingOperation, *, persist: bool) -> None:
+        with self._state:
+            self._pending = [op for op in self._pending if op is not pending]
+            if persist:
+                self._persist()
 
     def _host(self) -> ProviderHost:
         """The provider process, configured as the engine configures the default provider:
@@ -209,34 +352,98 @@ class Deployment:
     # -- registrations from the program --
 
     def register(self, goal: Goal) -> Registered:
-        with self._lock:
-            if self._cancelled:
-                raise StepError("the deployment stopped after an earlier error")
-            try:
-                return self._register(goal)
-            except StepError as exc:
-                self.fail(str(exc))
-                raise
-            except Exception:
-                message = (
-                    f"offline engine error while registering {goal.name}:\n{traceback.format_exc()}"
-                )
-                self.fail(message)
-                raise StepError(message) from None
+        """Generate the registration's steps (one registration at a time), then run them on a
+        worker of the step executor; answers when they are done."""
+        with self._generator:
+            chain = self._guarded(goal.name, lambda: self._generate(goal))
+        return self._execute(goal.name, chain)
+
+    def _guarded(self, name: str, work: Callable[[], Any]) -> Any:
+        if self._cancelled:
+            raise StepError("the deployment stopped after an earlier error")
+        try:
+            return work()
+        except StepError as exc:
+            self.fail(str(exc))
+            raise
+        except Exception:
+            message = f"offline engine error while registering {name}:\n{traceback.format_exc()}"
+            self.fail(message)
+            raise StepError(message) from None
+
+    def _execute(self, name: str, chain: _Chain) -> Registered:
+        with self._slots:
+            result: Registered = self._guarded(name, chain)
+            return result
 
     def register_outputs(self, urn: str, outputs: Props) -> None:
-        with self._lock:
+        with self._state:
             for state in self._news:
                 if state.urn == urn:
                     state.outputs = outputs
                     self._persist()
                     return
 
-    def _register(self, goal: Goal) -> Registered:
+    def _alias_urns(self, goal: Goal) -> list[str]:
+        urns = []
+        for alias in goal.aliases:
+            if alias.urn:
+                urns.append(alias.urn)
+                continue
+            parent = "" if alias.no_parent else (alias.parent or goal.parent)
+            urns.append(
+                self.urn(
+                    parent,
+                    alias.type or goal.type,
+                    alias.name or goal.name,
+                    stack=alias.stack,
+                    project=alias.project,
+                )
+            )
+        return urns
+
+    def _old_of(self, urn: str, goal: Goal) -> ResourceState | None:
+        """The previous state of a registration: by its URN, else by one of its aliases (the
+        engine's ``getOldResource``)."""
+        old = self._olds.get(urn)
+        if old is not None:
+            return old
+        for alias in self._alias_urns(goal):
+            old = self._olds.get(alias)
+            if old is None or alias == urn:
+                continue
+            if alias in self._urns:
+                raise StepError(
+                    f"Duplicate resource alias '{alias}' applied to resource with URN '{urn}' "
+                    "conflicting with resource with URN "
+                    f"'{alias}'"
+                )
+            if alias in self._aliased:
+                raise StepError(
+                    f"Duplicate resource alias '{alias}' applied to resource with URN '{urn}' "
+                    f"conflicting with resource with URN '{self._aliased[alias]}'"
+                )
+            with self._state:
+                self._aliased[alias] = urn
+            self._kept.add(alias)
+            return old
+        return None
+
+    def _generate(self, goal: Goal) -> _Chain:
         urn = self.urn(goal.parent, goal.type, goal.name)
         if urn in self._urns:
             raise StepError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
+        if urn in self._aliased:
+            raise StepError(
+                f"Duplicate resource URN '{urn}' conflicting with resource with URN "
+                f"'{self._aliased[urn]}' that aliased it"
+            )
         self._urns.add(urn)
+        if goal.unsupported:
+            raise StepError(
+                f"{urn}: the offline engine does not model {', '.join(goal.unsupported)}; "
+                "run this program with the Pulumi CLI"
+            )
         if goal.provider:
             raise StepError(f"{urn}: explicit providers are not supported by the offline engine")
         if goal.import_id:
@@ -246,14 +453,14 @@ class Deployment:
         if goal.type.startswith("pulumi:providers:"):
             raise StepError(f"{urn}: provider resources are not supported by the offline engine")
         provider_ref = self._default_provider()
-        old = self._olds.get(urn)
+        old = self._old_of(urn, goal)
         inputs = goal.inputs
         if old is not None:
             try:
                 inputs = apply_ignore_changes(goal.inputs, old.inputs, goal.ignore_changes)
             except IgnoreChangesError as exc:
                 raise StepError(f"{urn}: {exc}") from None
-        recreating = urn in self._deleted
+        recreating = old is not None and old.urn in self._deleted
         new = ResourceState(
             urn=urn,
             type=goal.type,
@@ -264,6 +471,7 @@ class Deployment:
             property_dependencies={k: list(v) for k, v in goal.property_dependencies.items()},
             protect=goal.protect,
             retain_on_delete=goal.retain_on_delete,
+            deleted_with=goal.deleted_with,
             additional_secret_outputs=list(goal.additional_secret_outputs),
             ignore_changes=list(goal.ignore_changes),
             replace_on_changes=list(goal.replace_on_changes),
@@ -276,16 +484,23 @@ class Deployment:
             # Deleted earlier in this pass because a resource it depends on was deleted before
             # being replaced: it can only come back as a replacement.
             assert old is not None
-            self._deleted.discard(urn)
-            self._kept.add(urn)
-            self._record(new, "replace")
-            return self._create(new, old, replacing=True, pending_delete=False)
+            self._deleted.discard(old.urn)
+            self._kept.add(old.urn)
+            self._replaced.add(urn)
+            state = new
+
+            def recreate() -> Registered:
+                self._record(state, "replace")
+                return self._create(state, old, replacing=True, pending_delete=False)
+
+            return recreate
         if old is None:
-            return self._create(new)
+            state = new
+            return lambda: self._create(state)
         return self._from_diff(goal, old, new)
 
-    def _register_component(self, urn: str, goal: Goal) -> Registered:
-        old = self._olds.get(urn)
+    def _register_component(self, urn: str, goal: Goal) -> _Chain:
+        old = self._old_of(urn, goal)
         new = ResourceState(
             urn=urn,
             type=goal.type,
@@ -297,18 +512,24 @@ class Deployment:
             property_dependencies={k: list(v) for k, v in goal.property_dependencies.items()},
             protect=goal.protect,
             retain_on_delete=goal.retain_on_delete,
+            deleted_with=goal.deleted_with,
         )
         if old is None:
             op = "create"
         else:
             op = "same" if old.inputs == new.inputs else "update"
-            self._kept.add(urn)
-        self._record(new, op)
-        self._complete(new, old)
-        return Registered(urn, "", {})
+            self._kept.add(old.urn)
+
+        def component() -> Registered:
+            self._record(new, op)
+            self._complete(new, old)
+            return Registered(urn, "", {})
+
+        return component
 
     def _default_provider(self) -> str:
-        """The default provider's reference, registering it on first use as the engine does."""
+        """The default provider's reference, registering it on first use as the engine does
+        (the provider step runs in the generator: every resource needs it)."""
         if self._provider_ref:
             return self._provider_ref
         urn = self.urn("", DEFAULT_PROVIDER_TYPE, "default")
@@ -353,44 +574,65 @@ class Deployment:
             raise StepError("\n".join(problems))
         return annotate_secrets(result.inputs, news)
 
-    def _diff(self, old: ResourceState, new: ResourceState) -> _Diff:
-        if old.provider != new.provider:
-            return _Diff(True, ["provider"], False)
+    def _provider_diff(
+        self,
+        state: ResourceState,
+        *,
+        old_outputs: Props,
+        old_inputs: Props,
+        news: Props,
+        ignore_changes: list[str],
+        replace_on_changes: list[str],
+        allow_unknowns: bool,
+    ) -> _Diff:
+        """``Diff`` through the provider; for DIFF_UNKNOWN the engine diffs the inputs itself."""
         try:
-            result = self._host().diff(
-                old.id,
-                old.urn,
-                old.outputs,
-                new.inputs,
-                old_inputs=old.inputs,
-                allow_unknowns=self.preview,
-                ignore_changes=new.ignore_changes,
+            result: DiffResult = self._host().diff(
+                state.id,
+                state.urn,
+                old_outputs,
+                news,
+                old_inputs=old_inputs,
+                allow_unknowns=allow_unknowns,
+                ignore_changes=ignore_changes,
             )
         except ProviderError as exc:
-            raise self._provider_failure(new, "diff", exc) from None
+            raise self._provider_failure(state, "diff", exc) from None
         replaces = list(result.replaces)
         if result.changes == "unknown":
-            # The engine diffs the inputs itself, __provider included.
-            ignored = apply_ignore_changes(new.inputs, old.inputs, new.ignore_changes)
-            changed = changed_keys(old.inputs, ignored)
+            ignored = apply_ignore_changes(news, old_inputs, ignore_changes)
+            changed = changed_keys(old_inputs, ignored)
             changes = bool(changed)
             replaces += [
-                k
-                for k in replace_on_changes_keys(changed, new.replace_on_changes)
-                if k not in replaces
+                k for k in replace_on_changes_keys(changed, replace_on_changes) if k not in replaces
             ]
         else:
             changes = result.changes == "some"
         return _Diff(changes, replaces, result.delete_before_replace)
 
-    def _from_diff(self, goal: Goal, old: ResourceState, new: ResourceState) -> Registered:
+    def _diff(self, old: ResourceState, new: ResourceState) -> _Diff:
+        if old.provider != new.provider:
+            return _Diff(True, ["provider"], False)
+        if new.deleted_with and new.deleted_with in self._replaced:
+            # replaced along with the resource it is deleted with
+            return _Diff(True, ["deletedWith"], False)
+        return self._provider_diff(
+            old,
+            old_outputs=old.outputs,
+            old_inputs=old.inputs,
+            news=new.inputs,
+            ignore_changes=new.ignore_changes,
+            replace_on_changes=new.replace_on_changes,
+            allow_unknowns=self.preview,
+        )
+
+    def _from_diff(self, goal: Goal, old: ResourceState, new: ResourceState) -> _Chain:
         diff = self._diff(old, new)
+        self._kept.add(old.urn)
         if not (diff.changes or old.pending_replacement):
-            self._kept.add(new.urn)
-            return self._same(old, new)
+            return lambda: self._same(old, new)
         if not (diff.replaces or old.pending_replacement):
-            self._kept.add(new.urn)
-            return self._update(old, new)
+            return lambda: self._update(old, new)
         if new.protect and old.protect:
             message = (
                 f'unable to replace resource "{new.urn}"\nas it is currently marked for '
@@ -399,52 +641,72 @@ class Deployment:
             )
             if not self.preview:
                 raise StepError(message)
-            self._error(message)  # a preview goes on, to show the whole plan
-        self._kept.add(new.urn)
+            with self._state:
+                self.errors.append(message)  # a preview goes on, to show the whole plan
+        self._replaced.add(new.urn)
         # A replacement starts afresh: check again without the old inputs.
         new.inputs = self._check(new, {}, goal.inputs)
         delete_first = diff.delete_before_replace
         if goal.delete_before_replace is not None:
             delete_first = goal.delete_before_replace
         if not delete_first:
-            registered = self._create(new, old, replacing=True, pending_delete=True)
-            self._record(new, "replace")
-            return registered
+
+            def create_before_delete() -> Registered:
+                registered = self._create(new, old, replacing=True, pending_delete=True)
+                self._record(new, "replace")
+                return registered
+
+            return create_before_delete
+        condemned: list[tuple[ResourceState, bool]] = []  # (state, replaced too)
         for dependent in reversed(self._dependent_replacements(old)):
             if id(dependent) in self._pending_deletes:
                 continue
-            if dependent.delete:
-                self._delete(dependent, replacing=False)
-            else:
-                if dependent.protect:
-                    raise StepError(
-                        f'unable to replace resource "{dependent.urn}" as part of replacing '
-                        f'"{new.urn}" as it is currently marked for protection. To unprotect the '
-                        "resource, remove the `protect` flag from the resource in your Pulumi "
-                        f"program and run `pulumi up`, or use the command:\n"
-                        f'`pulumi state unprotect "{dependent.urn}"`'
-                    )
-                self._delete(dependent, replacing=True, pending_replacement=True)
+            if not dependent.delete and dependent.protect:
+                raise StepError(
+                    f'unable to replace resource "{dependent.urn}" as part of replacing '
+                    f'"{new.urn}" as it is currently marked for protection. To unprotect the '
+                    "resource, remove the `protect` flag from the resource in your Pulumi "
+                    f"program and run `pulumi up`, or use the command:\n"
+                    f'`pulumi state unprotect "{dependent.urn}"`'
+                )
+            condemned.append((dependent, not dependent.delete))
             self._deleted.add(dependent.urn)
             self._pending_deletes.add(id(dependent))
-        if not old.pending_replacement:
-            self._delete(old, replacing=True, pending_replacement=True)
-        self._record(new, "replace")
-        return self._create(new, old, replacing=True, pending_delete=False)
+        deleted_now = {d.urn for d, _ in condemned}
+
+        def delete_before_create() -> Registered:
+            for dependent, replaced_too in condemned:
+                self._delete(
+                    dependent,
+                    replacing=replaced_too,
+                    pending_replacement=replaced_too,
+                    deleted_alongside=deleted_now | {old.urn},
+                )
+            if not old.pending_replacement:
+                self._delete(
+                    old, replacing=True, pending_replacement=True, deleted_alongside=deleted_now
+                )
+            self._record(new, "replace")
+            return self._create(new, old, replacing=True, pending_delete=False)
+
+        return delete_before_create
 
     def _dependent_replacements(self, root: ResourceState) -> list[ResourceState]:
         """Resources that must be replaced too when ``root`` is deleted before its replacement.
 
         A dependent (in the previous checkpoint, not yet registered in this pass) is asked to
         diff with every input that depends on a condemned resource set to unknown; it is
-        condemned too when that diff asks for a replacement.
+        condemned too when that diff asks for a replacement, or when it is deleted with a
+        condemned resource.
         """
         replace_set = {root.urn}
         dependents: list[ResourceState] = []
         for candidate in self._depending_on(root):
             if not candidate.custom or candidate.is_provider:
                 continue
-            if provider_urn(candidate.provider) in replace_set:
+            if provider_urn(candidate.provider) in replace_set or (
+                candidate.deleted_with in replace_set
+            ):
                 dependents.append(candidate)
                 replace_set.add(candidate.urn)
                 continue
@@ -492,11 +754,12 @@ class Deployment:
         outputs, missing = mark_secret_outputs(state.outputs, state.additional_secret_outputs)
         state.outputs = outputs
         if not self.preview:
-            for key in missing:
-                self.warnings.append(
-                    f"{state.urn}: Could not find property '{key}' listed in additional "
-                    "secret outputs."
-                )
+            with self._state:
+                for key in missing:
+                    self.warnings.append(
+                        f"{state.urn}: Could not find property '{key}' listed in additional "
+                        "secret outputs."
+                    )
         return Registered(state.urn, state.id, outputs)
 
     def _same(self, old: ResourceState, new: ResourceState) -> Registered:
@@ -534,7 +797,8 @@ class Deployment:
             self._complete(new, old)
             return registered
         if old is not None and replacing and pending_delete:
-            old.delete = True  # deleted after the program, with the other deletes
+            with self._state:
+                old.delete = True  # deleted after the program, with the other deletes
         self._complete(new, None)
         return registered
 
@@ -559,7 +823,12 @@ class Deployment:
         return registered
 
     def _delete(
-        self, old: ResourceState, *, replacing: bool, pending_replacement: bool = False
+        self,
+        old: ResourceState,
+        *,
+        replacing: bool,
+        pending_replacement: bool = False,
+        deleted_alongside: Collection[str] = (),
     ) -> None:
         self._record(old, "delete-replaced" if replacing else "delete")
         if not replacing and old.protect:
@@ -569,20 +838,31 @@ class Deployment:
                 "program and run `pulumi up`, or use the command:\n"
                 f"`pulumi state unprotect '{old.urn}'`"
             )
-        if not self.preview and not old.retain_on_delete and old.custom and not old.is_provider:
+        skipped = (
+            self.preview
+            or old.retain_on_delete
+            or not old.custom
+            or old.is_provider
+            # deleting the resource it is deleted with deletes it too
+            or (bool(old.deleted_with) and old.deleted_with in deleted_alongside)
+        )
+        if not skipped:
             with self._changing(old, "deleting", "delete") as host:
                 host.delete(old.id, old.urn, old.outputs, old_inputs=old.inputs)
-        if pending_replacement:
-            # Deleted, but kept in the checkpoint until its replacement exists.
-            old.pending_replacement = True
-        else:
-            self._mark_done(old)
-        self._persist()
+        with self._state:
+            if pending_replacement:
+                # Deleted, but kept in the checkpoint until its replacement exists.
+                old.pending_replacement = True
+            else:
+                self._mark_done(old)
+            self._persist()
 
     def _remove_pending_replace(self, old: ResourceState) -> None:
         self._record(old, "remove-pending-replace")
         self._mark_done(old)
         self._persist()
+
+    # -- refresh: Read, then Diff --
 
     def _refresh(self, old: ResourceState) -> None:
         try:
@@ -594,73 +874,112 @@ class Deployment:
             self._record(old, "refresh", "delete")
             self._mark_done(old)
             self._persist()
-        else:
-            outputs = annotate_secrets(result.outputs, old.outputs)
-            outputs, _ = mark_secret_outputs(outputs, old.additional_secret_outputs)
-            inputs = (
-                old.inputs if result.inputs is None else annotate_secrets(result.inputs, old.inputs)
-            )
-            changed = (result.id, outputs, inputs) != (old.id, old.outputs, old.inputs)
-            self._record(old, "refresh", "update" if changed else "same")
+            return
+        outputs = annotate_secrets(result.outputs, old.outputs)
+        outputs, _ = mark_secret_outputs(outputs, old.additional_secret_outputs)
+        inputs = (
+            old.inputs if result.inputs is None else annotate_secrets(result.inputs, old.inputs)
+        )
+        refreshed = old.copy()
+        refreshed.id, refreshed.outputs, refreshed.inputs = result.id, outputs, inputs
+        # The diff an `up` of an unchanged program would show, inverted: the refreshed state
+        # stands where the old one would, the stored inputs where the program's would.
+        diff = self._provider_diff(
+            refreshed,
+            old_outputs=outputs,
+            old_inputs=inputs,
+            news=old.inputs,
+            ignore_changes=old.ignore_changes,
+            replace_on_changes=old.replace_on_changes,
+            allow_unknowns=False,
+        )
+        self._record(old, "refresh", "update" if diff.changes else "same")
+        changed = (result.id, outputs, inputs) != (old.id, old.outputs, old.inputs)
+        with self._state:
             old.id, old.outputs, old.inputs = result.id, outputs, inputs
             if changed:  # an unchanged resource is not written on its own, as for same steps
                 self._persist()
+
+    def _in_parallel(self, work: Callable[[T], None], states: list[T]) -> None:
+        """Run ``work`` on every state with ``parallel`` workers; after the first error no new
+        one starts (those under way finish), as the step executor does."""
+
+        def run(item: T) -> None:
+            if self._cancelled:
+                return
+            try:
+                work(item)
+            except StepError as exc:
+                self.fail(str(exc))
+            except Exception:
+                self.fail(f"offline engine error:\n{traceback.format_exc()}")
+
+        if not states:
+            return
+        with ThreadPoolExecutor(min(self.parallel, len(states)), "step") as pool:
+            list(pool.map(run, states))
 
     # -- after the program, and the passes without a program --
 
     def finish(self) -> None:
         """Delete what the program no longer declares and the replaced resources."""
-        with self._lock:
-            if self.failed:
-                return
-            condemned: list[tuple[ResourceState, str]] = []
-            for old in self.previous.resources:
-                if old.delete:
-                    if id(old) not in self._pending_deletes:
-                        condemned.append((old, "delete-replaced"))
-                elif old.urn not in self._kept:
-                    kind = "remove-pending-replace" if old.pending_replacement else "delete"
-                    condemned.append((old, kind))
-            self._run_deletes(condemned)
-            self._persist()
+        if self.failed:
+            return
+        condemned: list[tuple[ResourceState, str]] = []
+        for old in self.previous.resources:
+            if old.delete:
+                if id(old) not in self._pending_deletes:
+                    condemned.append((old, "delete-replaced"))
+            elif old.urn not in self._kept:
+                kind = "remove-pending-replace" if old.pending_replacement else "delete"
+                condemned.append((old, kind))
+        self._run_deletes(condemned)
+        self._persist()
 
     def refresh(self) -> None:
-        with self._lock:
-            for old in list(self.previous.resources):
-                if old.custom and not old.is_provider and not old.pending_replacement:
-                    try:
-                        self._refresh(old)
-                    except StepError as exc:
-                        self.fail(str(exc))
-                        return
-            self._persist()
+        """Read and diff every custom resource of the previous checkpoint, in parallel."""
+        states = [
+            old
+            for old in self.previous.resources
+            if old.custom and not old.is_provider and not old.pending_replacement
+        ]
+        self._in_parallel(self._refresh, states)
+        self._persist()
+
+    def rebase(self) -> None:
+        """Start the program's part of ``up --refresh`` from the refreshed checkpoint."""
+        self._start(self.snapshot())
 
     def destroy(self) -> None:
-        with self._lock:
-            condemned = []
-            for old in self.previous.resources:
-                if old.pending_replacement:
-                    condemned.append((old, "remove-pending-replace"))
-                else:
-                    condemned.append((old, "delete-replaced" if old.delete else "delete"))
-            self._run_deletes(condemned)
+        condemned = []
+        for old in self.previous.resources:
+            if old.pending_replacement:
+                condemned.append((old, "remove-pending-replace"))
+            else:
+                condemned.append((old, "delete-replaced" if old.delete else "delete"))
+        self._run_deletes(condemned)
 
     def _run_deletes(self, condemned: list[tuple[ResourceState, str]]) -> None:
-        for old, kind in schedule_deletes(condemned, self.previous.resources):
-            try:
-                if kind == "remove-pending-replace":
-                    self._remove_pending_replace(old)
-                else:
-                    self._delete(old, replacing=kind == "delete-replaced")
-            except StepError as exc:
-                self.fail(str(exc))
+        deleted = {r.urn for r, kind in condemned if kind != "remove-pending-replace"}
+
+        def delete(item: tuple[ResourceState, str]) -> None:
+            old, kind = item
+            if kind == "remove-pending-replace":
+                self._remove_pending_replace(old)
+            else:
+                self._delete(old, replacing=kind == "delete-replaced", deleted_alongside=deleted)
+
+        for antichain in schedule_deletes(condemned, self.previous.resources):
+            self._in_parallel(delete, antichain)
+            if self._cancelled:
                 return
 
 
 def schedule_deletes(
     condemned: Iterable[tuple[ResourceState, str]], order: list[ResourceState]
-) -> list[tuple[ResourceState, str]]:
-    """Dependents before their dependencies (the engine's antichains, run one at a time)."""
+) -> list[list[tuple[ResourceState, str]]]:
+    """Antichains of deletes, dependents before their dependencies (the engine's
+    ``ScheduleDeletes``): each antichain may run in parallel, one after the other."""
     remaining = list(condemned)
     position = {id(r): i for i, r in enumerate(order)}
     layers: list[list[tuple[ResourceState, str]]] = []
@@ -672,7 +991,6 @@ def schedule_deletes(
         layers.append(layer)
         taken = {id(r) for r, _ in layer}
         remaining = [(r, k) for r, k in remaining if id(r) not in taken]
-    ordered: list[tuple[ResourceState, str]] = []
-    for layer in reversed(layers):
-        ordered.extend(sorted(layer, key=lambda item: -position.get(id(item[0]), 0)))
-    return ordered
+    return [
+        sorted(layer, key=lambda item: -position.get(id(item[0]), 0)) for layer in reversed(layers)
+    ]

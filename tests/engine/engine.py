@@ -1,24 +1,28 @@
 """The offline engine: ``preview``, ``up``, ``refresh`` and ``destroy`` without the Pulumi CLI.
 
 Each pass starts a fresh provider process (``python -u -m pulumi.dynamic``, cwd = project root,
-``PULUMI_PROJECT`` set) configured with the whole stack config, and, for ``preview`` and ``up``,
-a fresh program process whose registrations are performed by a :class:`Deployment`. ``refresh``
+``PULUMI_PROJECT`` set) per distinct provider configuration, and, for ``preview`` and ``up``, a
+fresh program process whose registrations are performed by a :class:`Deployment`. ``refresh``
 and ``destroy`` do not run the program: the provider is configured with the config saved in
-the checkpoint at the last ``up``, as the engine takes the provider from state.
+the checkpoint at the last ``up``, as the engine takes the provider from state. The rules the
+deployment follows, and where it departs from the engine, are listed in ``deployment.py``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tests.engine.config import ProjectSettings, StackConfig
-from tests.engine.deployment import Deployment
+from tests.engine.deployment import DEFAULT_PARALLEL, Deployment
 from tests.engine.monitor import MonitorServer
 from tests.engine.program import ProgramRun
 from tests.engine.state import STACK_TYPE, Checkpoint
@@ -28,20 +32,38 @@ from tests.support.provider_host import ProviderHost
 __all__ = ["Engine"]
 
 
-class _ConfiguredProvider:
-    """The pass's provider process, configured once, on first use, as the engine does."""
+class _Providers:
+    """The pass's provider processes: one per distinct configuration, started and configured
+    on first use, as the engine's provider registry loads a plugin per provider resource.
 
-    def __init__(self, host: ProviderHost) -> None:
-        self.host = host
-        self.configured = False
+    Processes are started from one launcher thread that lives as long as the pass: a provider
+    process dies with the thread that started it (see ``ProviderHost``), and steps run on
+    worker threads that come and go.
+    """
+
+    def __init__(self, start: Callable[[], ProviderHost]) -> None:
+        self._start = start
+        self._launcher = ThreadPoolExecutor(1, "provider-launcher")
+        self._lock = threading.Lock()
+        self._hosts: dict[str, ProviderHost] = {}
+        self.started: list[ProviderHost] = []
 
     def __call__(self, inputs: dict[str, Any]) -> ProviderHost:
-        # Called under the deployment's lock, so configuration happens once.
-        if not self.configured:
-            self.host.get_plugin_info()
-            self.host.configure(inputs)
-            self.configured = True
-        return self.host
+        key = json.dumps(inputs, sort_keys=True)
+        with self._lock:
+            host = self._hosts.get(key)
+            if host is None:
+                host = self._launcher.submit(self._start).result()
+                self.started.append(host)
+                host.get_plugin_info()
+                host.configure(inputs)
+                self._hosts[key] = host
+            return host
+
+    def close(self) -> None:
+        for host in self.started:
+            host.close()
+        self._launcher.shutdown()
 
 
 @dataclass
@@ -50,7 +72,7 @@ class _Pass:
 
     kind: str
     deployment: Deployment
-    host: ProviderHost
+    providers: _Providers
     emulator_seq: int | None
     program_lines: list[str] = field(default_factory=list)
 
@@ -61,7 +83,8 @@ class Engine:
     ``config`` and ``secrets`` are laid over the stack file's config (keys ``ns:key``, or bare
     keys in the project's namespace). ``env`` is added to the environment of the program and
     provider processes. With ``emulator`` (``tests.support.emulator``), each summary counts the
-    API requests the emulator logged during the pass.
+    API requests the emulator logged during the pass. ``parallel`` is the step executor's
+    width (the CLI's ``--parallel``).
     """
 
     def __init__(
@@ -76,6 +99,7 @@ class Engine:
         emulator: EmulatorHandle | None = None,
         python: str = sys.executable,
         program_timeout: float = 600.0,
+        parallel: int = DEFAULT_PARALLEL,
     ) -> None:
         self.project = ProjectSettings.load(project_dir)
         self.stack = stack
@@ -85,6 +109,7 @@ class Engine:
         self.emulator = emulator
         self.python = python
         self.program_timeout = program_timeout
+        self.parallel = parallel
 
     # -- config and state --
 
@@ -103,25 +128,38 @@ class Engine:
         """Check and diff everything the program declares; changes nothing, writes nothing."""
         return self._program_pass("preview", preview=True)
 
-    def up(self) -> PassSummary:
-        return self._program_pass("up", preview=False)
+    def up(self, *, refresh: bool = False) -> PassSummary:
+        """Run the program and apply its steps; ``refresh`` reads every resource first
+        (``pulumi up --refresh``), in the same provider processes."""
+        return self._program_pass("up", preview=False, refresh=refresh)
 
-    def refresh(self) -> PassSummary:
-        """Read every resource; the provider is configured with the config saved in state."""
-        with self._pass("refresh", preview=False) as run:
+    def refresh(self, *, clear_pending_creates: bool = False) -> PassSummary:
+        """Read then diff every resource, with the provider config saved in state;
+        ``clear_pending_creates`` drops the pending creates of interrupted passes."""
+        with self._pass(
+            "refresh", preview=False, clear_pending_creates=clear_pending_creates
+        ) as run:
             run.deployment.refresh()
         return self._summary(run)
 
     def destroy(self) -> PassSummary:
         """Delete everything, dependents first, with the provider config saved in state."""
         with self._pass("destroy", preview=False) as run:
+            run.deployment.warn_pending_operations()
             run.deployment.destroy()
         return self._summary(run)
 
     # -- internals --
 
-    def _program_pass(self, kind: str, *, preview: bool) -> PassSummary:
+    def _program_pass(self, kind: str, *, preview: bool, refresh: bool = False) -> PassSummary:
         with self._pass(kind, preview=preview) as run:
+            if refresh:
+                run.deployment.refresh()
+                if run.deployment.failed:
+                    return self._summary(run)
+                run.deployment.rebase()
+            else:
+                run.deployment.warn_pending_operations()
             with (
                 MonitorServer(run.deployment) as monitor,
                 ProgramRun(
@@ -143,13 +181,17 @@ class Engine:
         return self._summary(run)
 
     @contextmanager
-    def _pass(self, kind: str, *, preview: bool) -> Iterator[_Pass]:
+    def _pass(
+        self, kind: str, *, preview: bool, clear_pending_creates: bool = False
+    ) -> Iterator[_Pass]:
         seq = self.emulator.last_seq() if self.emulator is not None else None
-        host = ProviderHost(
-            self.project.root,
-            project=self.project.name,
-            env={**self.env},
-            python=self.python,
+        providers = _Providers(
+            lambda: ProviderHost(
+                self.project.root,
+                project=self.project.name,
+                env={**self.env},
+                python=self.python,
+            )
         )
         try:
             deployment = Deployment(
@@ -158,18 +200,21 @@ class Engine:
                 preview=preview,
                 previous=self.checkpoint(),
                 checkpoint_path=self.checkpoint_path,
-                provider=_ConfiguredProvider(host),
+                provider=providers,
                 provider_inputs=self.config.provider_inputs(),
+                parallel=self.parallel,
+                clear_pending_creates=clear_pending_creates,
             )
-            yield _Pass(kind, deployment, host, seq)
+            yield _Pass(kind, deployment, providers, seq)
         finally:
-            host.close()
+            providers.close()
 
     def _summary(self, run: _Pass) -> PassSummary:
         deployment = run.deployment
         stack = next((r for r in deployment.snapshot().resources if r.type == STACK_TYPE), None)
         diagnostics = [f"[program] {line}" for line in run.program_lines]
-        diagnostics += [f"[provider] {line.text}" for line in run.host.output.since(0)]
+        for host in run.providers.started:
+            diagnostics += [f"[provider] {line.text}" for line in host.output.since(0)]
         diagnostics += [f"[engine] warning: {text}" for text in deployment.warnings]
         summary = PassSummary(
             kind=run.kind,

@@ -15,10 +15,50 @@ from google.protobuf import empty_pb2
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import resource_pb2, resource_pb2_grpc
 
-from tests.engine.deployment import Deployment, Goal, StepError
+from tests.engine.deployment import AliasSpec, Deployment, Goal, StepError
 from tests.support.provider_host import from_struct, to_struct
 
-__all__ = ["MonitorServer", "goal_from_request"]
+__all__ = ["MonitorServer", "goal_from_request", "unsupported_options"]
+
+#: Registrations in flight at once: the program sends them all without waiting, and each is
+#: answered only once its step has run; the engine's own parallelism limits the steps.
+MAX_REGISTRATIONS = 512
+
+
+def _aliases(request: resource_pb2.RegisterResourceRequest) -> list[AliasSpec]:
+    specs = [AliasSpec(urn=urn) for urn in request.aliasURNs]
+    for alias in request.aliases:
+        if alias.HasField("spec"):
+            spec = alias.spec
+            specs.append(
+                AliasSpec(
+                    name=spec.name,
+                    type=spec.type,
+                    stack=spec.stack,
+                    project=spec.project,
+                    parent=spec.parentUrn,
+                    no_parent=spec.noParent,
+                )
+            )
+        else:
+            specs.append(AliasSpec(urn=alias.urn))
+    return specs
+
+
+def unsupported_options(request: resource_pb2.RegisterResourceRequest) -> list[str]:
+    """The options set in a registration that the offline engine does not model."""
+    timeouts = request.customTimeouts
+    found = {
+        "custom_timeouts": bool(timeouts.create or timeouts.update or timeouts.delete),
+        "providers": bool(request.providers),
+        "remote (multi-language components)": request.remote,
+        "replace_with": bool(request.replace_with),
+        "replacement_trigger": request.HasField("replacement_trigger"),
+        "transforms": bool(request.transforms),
+        "hooks": request.hooks.ByteSize() > 0,
+        "env_var_mappings": bool(request.envVarMappings),
+    }
+    return [name for name, present in found.items() if present]
 
 
 def goal_from_request(request: resource_pb2.RegisterResourceRequest) -> Goal:
@@ -38,8 +78,11 @@ def goal_from_request(request: resource_pb2.RegisterResourceRequest) -> Goal:
         ignore_changes=list(request.ignoreChanges),
         additional_secret_outputs=list(request.additionalSecretOutputs),
         replace_on_changes=list(request.replaceOnChanges),
+        aliases=_aliases(request),
+        deleted_with=request.deletedWith,
         provider=request.provider,
         import_id=request.importId,
+        unsupported=unsupported_options(request),
     )
 
 
@@ -83,7 +126,7 @@ class MonitorServer:
 
     def __init__(self, deployment: Deployment) -> None:
         self._server = grpc.server(
-            futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="monitor"),
+            futures.ThreadPoolExecutor(MAX_REGISTRATIONS, thread_name_prefix="monitor"),
             options=_GRPC_CHANNEL_OPTIONS,
         )
         resource_pb2_grpc.add_ResourceMonitorServicer_to_server(_Monitor(deployment), self._server)

@@ -90,6 +90,7 @@ class ResourceState:
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     protect: bool = False
     retain_on_delete: bool = False
+    deleted_with: str = ""
     delete: bool = False
     pending_replacement: bool = False
     additional_secret_outputs: list[str] = field(default_factory=list)
@@ -105,8 +106,11 @@ class ResourceState:
         return self.type.startswith(PROVIDER_TYPE_PREFIX)
 
     def depends_on(self) -> set[str]:
-        """URNs this resource needs: parent, dependencies, property dependencies, provider."""
+        """URNs this resource needs: parent, dependencies, property dependencies, provider and
+        the resource it is deleted with."""
         urns = set(self.dependencies)
+        if self.deleted_with:
+            urns.add(self.deleted_with)
         for deps in self.property_dependencies.values():
             urns.update(deps)
         if self.parent:
@@ -131,6 +135,7 @@ class ResourceState:
             "parent": self.parent,
             "protect": self.protect,
             "retainOnDelete": self.retain_on_delete,
+            "deletedWith": self.deleted_with,
             "pendingReplacement": self.pending_replacement,
             "dependencies": self.dependencies,
             "provider": self.provider,
@@ -159,6 +164,7 @@ class ResourceState:
                 property_dependencies=dict(data.get("propertyDependencies") or {}),
                 protect=bool(data.get("protect", False)),
                 retain_on_delete=bool(data.get("retainOnDelete", False)),
+                deleted_with=data.get("deletedWith", ""),
                 delete=bool(data.get("delete", False)),
                 pending_replacement=bool(data.get("pendingReplacement", False)),
                 additional_secret_outputs=list(data.get("additionalSecretOutputs") or []),

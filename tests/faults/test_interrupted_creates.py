@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from providers.resources import AppProvider, SignatureProvider, TemplateProvider
-from tests.support.scripted import SIGNATURE_INPUTS, answer, scripted
+from tests.support.scripted import BASE, SIGNATURE_INPUTS, answer, scripted
 
 TEMPLATE = {
     "region": "cn-north-4",
@@ -56,9 +56,16 @@ def test_a_template_under_review_that_cannot_be_read_back_stays_in_the_stack() -
     reads = []
 
     def script(request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix(BASE)
         if request.method == "POST":
             return answer({"id": "tpl-1"})
-        reads.append(request.url.path)
+        # before the POST, the app's templates are listed (an interrupted run's copy would be
+        # among them): there are none
+        if path == "/apps/app-1":
+            return answer({"id": "app-1", "app_key": "key-1"})
+        if path == "/templates":
+            return answer({"results": [], "total": 0})
+        reads.append(path)
         if len(reads) == 1:  # the read-back
             return httpx.Response(503, content=b'{"error_code": "APIG.0201", "error_msg": "x"}')
         # the rollback looks before deleting: still under review, so it cannot delete
@@ -69,6 +76,7 @@ def test_a_template_under_review_that_cannot_be_read_back_stays_in_the_stack() -
     result = provider.create(dict(TEMPLATE))
 
     assert result.id == "tpl-1"
+    assert reads[0] == "/templates/tpl-1"
     assert [c for c in calls if c.startswith(("POST", "DELETE"))] == ["POST /templates"]
     assert (result.outs or {})["template_name"] == "order-shipped"
 
@@ -77,6 +85,8 @@ def test_an_app_that_cannot_be_read_back_stays_in_the_stack_with_its_secret() ->
     def script(request: httpx.Request) -> httpx.Response:
         if request.method == "POST":
             return answer({"id": "app-1", "app_key": "key-1", "app_secret": "s3cret-of-app"})
+        if request.url.path.endswith("/apps"):  # no identical app exists yet
+            return answer({"results": [], "total": 0})
         return unreachable(request)
 
     provider, calls = scripted(AppProvider, script)
@@ -84,5 +94,6 @@ def test_an_app_that_cannot_be_read_back_stays_in_the_stack_with_its_secret() ->
     result = provider.create(dict(APP))
 
     assert result.id == "app-1"
-    assert calls == ["POST /apps", "GET /apps/app-1"]  # apps cannot be deleted: no attempt
+    # apps cannot be deleted: no attempt
+    assert calls == ["GET /apps", "POST /apps", "GET /apps/app-1"]
     assert (result.outs or {})["app_secret"] == "s3cret-of-app"  # shown once, kept

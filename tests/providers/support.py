@@ -20,7 +20,8 @@ from typing import Any, Literal
 import httpx
 
 from providers.resources import AppProvider, MsgsmsProvider
-from tests.support.emulator import EmulatorProcess
+from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
+from tests.support.interceptor import Interceptor
 from tests.support.provider_host import (
     PROVIDER_KEY,
     CheckResult,
@@ -36,7 +37,7 @@ __all__ = [
     "State",
     "Step",
     "decide",
-    "drop_next_response",
+    "intercepted",
     "objects",
     "set_review",
     "signature_inputs",
@@ -315,30 +316,16 @@ class Reviewer:
 
 
 @contextmanager
-def drop_next_response(emu: EmulatorProcess, api: str = "msgsms") -> Iterator[list[str]]:
-    """Drop API responses (after the write commits) until the first one is dropped, then
-    stop dropping. Yields the list that receives ``METHOD /path`` of the dropped requests."""
-    since = emu.last_seq()
-    emu.admin.put("/faults", json={"drop_rate": 1.0, "apis": [api]}).raise_for_status()
-    dropped: list[str] = []
-    stop = threading.Event()
-
-    def watch() -> None:
-        with httpx.Client(base_url=emu.url + "/_emulator", timeout=30) as admin:
-            while not stop.is_set():
-                log = admin.get("/requests", params={"since": since, "api": api}).json()
-                hits = [r for r in log["requests"] if r["fault"] == "dropped"]
-                if hits:
-                    admin.delete("/faults")
-                    dropped.extend(f"{r['method']} {r['path']}" for r in hits)
-                    return
-                time.sleep(0.01)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    try:
-        yield dropped
-    finally:
-        stop.set()
-        watcher.join(timeout=30)
-        emu.admin.delete("/faults").raise_for_status()
+def intercepted(emu: EmulatorProcess) -> Iterator[tuple[Deployment, Interceptor]]:
+    """A provider host of its own whose API requests pass through an :class:`Interceptor`,
+    for tests that stop or cut one chosen request."""
+    regions: dict[str, dict[str, str]] = emu.info["regions"]
+    upstreams = [emu.iam_url, *(r["msgsms_url"] for r in regions.values())]
+    with (
+        Interceptor(upstreams) as interceptor,
+        ProviderHost(PROJECT_ROOT, project="msgsms") as host,
+    ):
+        config = stack_config(emu)
+        config["msgsms:endpoints"] = interceptor.endpoints(emu.endpoints())
+        host.configure(config)
+        yield Deployment(host, emu), interceptor

@@ -12,7 +12,7 @@ from huaweicloudsdkmsgsms.v2 import (
 
 from providers.resources import AppProvider
 from tests.emulator.sdk import msgsms_client
-from tests.providers.support import Deployment, drop_next_response, objects
+from tests.providers.support import Deployment, intercepted, objects
 from tests.support.emulator import EmulatorProcess
 from tests.support.provider_host import ProviderError
 
@@ -140,11 +140,13 @@ def test_adopt_false_creates_another_app(deployment: Deployment, emulator: Emula
 def test_a_lost_create_answer_leaves_no_duplicate(
     deployment: Deployment, emulator: EmulatorProcess
 ) -> None:
-    with drop_next_response(emulator) as dropped:
-        app = deployment.create(AppProvider, "shop", {**SHOP, "adopt": False})
-    assert "POST" in dropped[0]
+    with intercepted(emulator) as (cut, proxy):
+        lost = proxy.on("POST", r"/msgsms/apps$", "drop-answer")
+        app = cut.create(AppProvider, "shop", {**SHOP, "adopt": False})
+    assert lost.hits and not lost.times
     [stored] = objects(emulator, "apps")
     assert app.id == stored["id"]
+    assert proxy.requests("POST") == lost.hits  # looked up, not sent again
 
 
 def test_delete_leaves_the_app_and_says_so(

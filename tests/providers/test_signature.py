@@ -19,7 +19,7 @@ from tests.providers.support import (
     Reviewer,
     State,
     decide,
-    drop_next_response,
+    intercepted,
     objects,
     set_review,
     signature_inputs,
@@ -237,15 +237,14 @@ def test_adopt_refuses_a_signature_of_another_app(
 def test_a_lost_create_answer_leaves_no_duplicate(
     deployment: Deployment, emulator: EmulatorProcess, app: State
 ) -> None:
-    mark = deployment.mark()
-    with drop_next_response(emulator) as dropped:
-        sig = deployment.create(SignatureProvider, "sig", signature(app))
-    assert dropped[0].startswith("POST ") and dropped[0].endswith("/signatures")
+    with intercepted(emulator) as (cut, proxy):
+        lost = proxy.on("POST", r"/msgsms/signatures$", "drop-answer")
+        sig = cut.create(SignatureProvider, "sig", signature(app))
+        assert cut.saw((0, 0), "answer to the create was lost")
+    assert lost.hits and not lost.times
     [stored] = objects(emulator, "signatures")
     assert sig.id == stored["id"]
-    assert deployment.saw(mark, "answer to the create was lost")
-    posts = [c for c in deployment.api_calls(mark) if c.startswith("POST ")]
-    assert len(posts) == 1
+    assert proxy.requests("POST") == lost.hits  # looked up, not sent again
 
 
 def test_refresh_sees_a_resubmission_made_with_the_official_sdk(
