@@ -231,7 +231,7 @@ def test_refresh_reads_with_the_saved_config_and_adopts_drift(toy: Toy, tmp_path
     # no check (the program did not run); the read is followed by a diff (CLI >= 3.120) of the
     # refreshed outputs against the stored inputs, which decides what the refresh shows
     assert toy.call_names("x") == ["read", "diff"]
-    read, diff = toy.calls("x")
+    _, diff = toy.calls("x")
     assert diff["olds"]["content"] == "edited" and diff["news"]["content"] == "one"
     assert toy.call_names("z") == ["read", "diff"]
     assert toy.call_names("y") == ["read"]  # gone: nothing to diff
