@@ -96,7 +96,9 @@ def test_type_tokens_inputs_and_secret_outputs(recorder: Recorder) -> pulumi.Out
         assert list(registered(recorder, "shipped").additionalSecretOutputs) == []
         fields = registered(recorder, "shop").object.fields
         assert {k for k in fields if not k.startswith("__")} == {"app_name", "scope", "region"}
-        assert "__provider" in fields
+        # a class reference only: stored in plain text, not as a secret
+        provider_value = fields["__provider"]
+        assert provider_value.WhichOneof("kind") == "string_value", provider_value
         deps = set(registered(recorder, "shipped").dependencies)
         assert any(urn.endswith("::shop") for urn in deps)
         assert any(urn.endswith("::shop_sig") for urn in deps)
@@ -116,3 +118,13 @@ def test_every_input_and_output_is_an_attribute(recorder: Recorder, cls: Any) ->
 def test_inputs_must_be_args_or_a_mapping(recorder: Recorder) -> None:
     with pytest.raises(TypeError, match="Args dataclass or a mapping"):
         App("shop", ["app_name", "shop"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("cls", [App, SignatureFile, Signature, Template], ids=lambda c: c.__name__)
+def test_import_is_refused_with_a_pointer_to_adopt(recorder: Recorder, cls: Any) -> None:
+    with pytest.raises(ValueError) as refused:
+        cls("r", {"region": "cn-north-4"}, pulumi.ResourceOptions(import_="some-id"))
+    message = str(refused.value)
+    assert f"msgsms:{cls.provider_class.title} 'r'" in message
+    assert "not supported for dynamic providers" in message and "adopt: true" in message
+    assert not recorder.requests  # refused before anything was registered
