@@ -27,10 +27,12 @@ __all__ = [
     "EXAMPLE_CATALOG",
     "KIND_OF_TYPE",
     "Estate",
+    "StackSettings",
     "catalog_variant",
     "convergence_problems",
     "example_stack",
     "load_variant",
+    "stack_settings",
 ]
 
 EXAMPLE_CATALOG = PROJECT_ROOT / "stacks" / "dev.sms.yaml"
@@ -65,22 +67,31 @@ def load_variant(path: Path) -> Catalog:
     return load_catalog(path, root=PROJECT_ROOT)
 
 
-def example_stack(
+@dataclass(frozen=True)
+class StackSettings:
+    """What a stack of the project needs to reach a test emulator: config, secret config and
+    the environment of its processes."""
+
+    config: dict[str, Any]
+    secrets: dict[str, Any]
+    #: the stack's environment must not lend the provider credentials of its own
+    env: dict[str, str]
+
+
+def stack_settings(
     emulator: EmulatorProcess,
-    state_dir: Path,
     *,
     catalog: Path = EXAMPLE_CATALOG,
     credentials: Credentials = "access_key",
-) -> Engine:
-    """The ``dev`` stack of the project with ``catalog``, its endpoints at ``emulator``.
-
-    ``credentials``: the emulator's access key pair, or its IAM user and password (the
+    endpoints: dict[str, Any] | None = None,
+) -> StackSettings:
+    """``credentials``: the emulator's access key pair, or its IAM user and password (the
     provider then fetches a project-scoped token per region). Secrets are given as secret
-    config, as ``pulumi config set --secret`` would store them.
-    """
+    config, as ``pulumi config set --secret`` would store them. ``endpoints`` replaces the
+    emulator's own (e.g. an interceptor's)."""
     config: dict[str, Any] = {
         "msgsms:catalog": str(catalog),
-        "msgsms:endpoints": emulator.endpoints(),
+        "msgsms:endpoints": endpoints or emulator.endpoints(),
     }
     if credentials == "access_key":
         secrets = {
@@ -91,15 +102,26 @@ def example_stack(
         config["msgsms:iamUser"] = emulator.info["user_name"]
         config["msgsms:iamDomain"] = emulator.info["domain_name"]
         secrets = {"msgsms:iamPassword": emulator.info["password"]}
+    return StackSettings(config, secrets, {"HUAWEICLOUD_SDK_AK": "", "HUAWEICLOUD_SDK_SK": ""})
+
+
+def example_stack(
+    emulator: EmulatorProcess,
+    state_dir: Path,
+    *,
+    catalog: Path = EXAMPLE_CATALOG,
+    credentials: Credentials = "access_key",
+) -> Engine:
+    """The ``dev`` stack of the project with ``catalog``, its endpoints at ``emulator``."""
+    settings = stack_settings(emulator, catalog=catalog, credentials=credentials)
     return Engine(
         PROJECT_ROOT,
         "dev",
         state_dir=state_dir,
-        config=config,
-        secrets=secrets,
+        config=settings.config,
+        secrets=settings.secrets,
         emulator=emulator,
-        # the stack's environment must not lend the provider credentials of its own
-        env={"HUAWEICLOUD_SDK_AK": "", "HUAWEICLOUD_SDK_SK": ""},
+        env=settings.env,
     )
 
 

@@ -1,0 +1,63 @@
+"""One pass of the offline engine in a process of its own, so that a test can kill it (and its
+program and provider processes) in the middle of a pass, as a CI runner is killed.
+
+``python -m tests.engine {preview,up,refresh,destroy} --project DIR --stack NAME --state-dir DIR
+[--config JSON] [--secrets JSON] [--env JSON] [--parallel N]`` (run from the repository root)
+prints the pass's summary as one JSON line and exits 0, or 1 when the pass failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from tests.engine.engine import Engine
+from tests.engine.summary import PassFailed, PassSummary
+
+PASSES = ("preview", "up", "refresh", "destroy")
+
+
+def _summary(summary: PassSummary) -> dict[str, Any]:
+    return {
+        "kind": summary.kind,
+        "steps": [asdict(step) for step in summary.steps],
+        "errors": summary.errors,
+        "diagnostics": summary.diagnostics,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.engine", description=__doc__)
+    parser.add_argument("pass_", choices=PASSES, metavar="PASS")
+    parser.add_argument("--project", required=True)
+    parser.add_argument("--stack", required=True)
+    parser.add_argument("--state-dir", required=True)
+    parser.add_argument("--config", type=json.loads, default={})
+    parser.add_argument("--secrets", type=json.loads, default={})
+    parser.add_argument("--env", type=json.loads, default={})
+    parser.add_argument("--parallel", type=int)
+    args = parser.parse_args(argv)
+    options: dict[str, Any] = {} if args.parallel is None else {"parallel": args.parallel}
+    engine = Engine(
+        args.project,
+        args.stack,
+        state_dir=args.state_dir,
+        config=args.config,
+        secrets=args.secrets,
+        env=args.env,
+        **options,
+    )
+    try:
+        summary = getattr(engine, args.pass_)()
+    except PassFailed as failed:
+        print(json.dumps(_summary(failed.summary)), flush=True)
+        return 1
+    print(json.dumps(_summary(summary)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
