@@ -84,7 +84,8 @@ class Engine:
     keys in the project's namespace). ``env`` is added to the environment of the program and
     provider processes. With ``emulator`` (``tests.support.emulator``), each summary counts the
     API requests the emulator logged during the pass. ``parallel`` is the step executor's
-    width (the CLI's ``--parallel``).
+    width (the CLI's ``--parallel``); ``provider_host`` the class of the provider processes
+    (a subclass can observe the calls).
     """
 
     def __init__(
@@ -100,6 +101,7 @@ class Engine:
         python: str = sys.executable,
         program_timeout: float = 600.0,
         parallel: int = DEFAULT_PARALLEL,
+        provider_host: type[ProviderHost] = ProviderHost,
     ) -> None:
         self.project = ProjectSettings.load(project_dir)
         self.stack = stack
@@ -110,6 +112,7 @@ class Engine:
         self.python = python
         self.program_timeout = program_timeout
         self.parallel = parallel
+        self.provider_host = provider_host
 
     # -- config and state --
 
@@ -186,7 +189,7 @@ class Engine:
     ) -> Iterator[_Pass]:
         seq = self.emulator.last_seq() if self.emulator is not None else None
         providers = _Providers(
-            lambda: ProviderHost(
+            lambda: self.provider_host(
                 self.project.root,
                 project=self.project.name,
                 env={**self.env},
