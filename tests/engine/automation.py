@@ -169,11 +169,16 @@ class CliStack:
     def preview(self) -> PassSummary:
         return self._run("preview", lambda on_event: self._stack.preview(on_event=on_event))
 
-    def up(self) -> PassSummary:
-        return self._run("up", lambda on_event: self._stack.up(on_event=on_event))
+    def up(self, *, refresh: bool = False) -> PassSummary:
+        return self._run("up", lambda on_event: self._stack.up(on_event=on_event, refresh=refresh))
 
-    def refresh(self) -> PassSummary:
-        return self._run("refresh", lambda on_event: self._stack.refresh(on_event=on_event))
+    def refresh(self, *, clear_pending_creates: bool = False) -> PassSummary:
+        return self._run(
+            "refresh",
+            lambda on_event: self._stack.refresh(
+                on_event=on_event, clear_pending_creates=clear_pending_creates
+            ),
+        )
 
     def destroy(self) -> PassSummary:
         return self._run("destroy", lambda on_event: self._stack.destroy(on_event=on_event))

@@ -40,6 +40,11 @@ Deviations from the engine, each on purpose:
 * One provider process per distinct provider configuration; the engine's provider registry
   does the same for default providers, but keeps a process across ``up --refresh`` only when
   the configuration did not change. Same here.
+* ``up`` does not run a preview first (the CLI does, in another provider process, unless
+  ``--skip-preview``): here Check and Diff run once per resource, there twice. Run
+  :meth:`Engine.preview` before :meth:`Engine.up` to see both.
+* No Ctrl-C: the engine's ``Cancel`` (ignored by the dynamic provider host anyway) is not
+  sent; a killed run is modelled by killing the engine's process (``python -m tests.engine``).
 * No ``--target``, policies, plans, ``continue-on-error``; the state file is not encrypted
   (secrets are kept as plaintext in the secret envelope so tests can read them).
 * Step *display* order is the order steps start; the checkpoint order is the order they end,

@@ -195,9 +195,7 @@ def test_a_run_killed_during_a_create_leaves_no_duplicate(
     KilledRun(emulator, state_dir, catalog).run(kind, point)
 
     killed = Checkpoint.load(state_dir / "dev.json")
-    assert [(op.type, op.resource.name) for op in killed.pending_operations] == [
-        ("creating", key)
-    ]
+    assert [(op.type, op.resource.name) for op in killed.pending_operations] == [("creating", key)]
     assert killed.find_all(key) == []
     made = len(named(Estate.of(emulator), kind))
     assert made == (0 if point == "before the POST" else 1)
@@ -229,8 +227,11 @@ def test_a_run_killed_during_a_create_leaves_no_duplicate(
     assert [op.resource.name for op in stack.checkpoint().pending_operations] == [key]
     stack.refresh(clear_pending_creates=True)
     uploads = len(estate.objects["files"])
-    assert convergence_problems(
-        Estate.of(emulator), stack.checkpoint(), load_variant(catalog), uploads=uploads
-    ) == []
+    assert (
+        convergence_problems(
+            Estate.of(emulator), stack.checkpoint(), load_variant(catalog), uploads=uploads
+        )
+        == []
+    )
     quiet = stack.up()
     assert not any("pending operations" in d for d in quiet.diagnostics)

@@ -43,8 +43,10 @@ def _drift(emulator: EmulatorProcess, stack: Engine) -> dict[str, str]:
     for key in ("shop_code", "shop_notify", "shop_promo"):
         decide(emulator, "signatures", ids[key], "reject" if key in REJECTED else "approve")
     for key in ("login_code", "order_shipped", "spring_sale", "service_visit", "global_otp"):
-        decision = "reject" if key in REJECTED else "approve"
-        decide(emulator, "templates", ids[key], decision, "too vague" if key in REJECTED else None)
+        if key in REJECTED:
+            decide(emulator, "templates", ids[key], "reject", "too vague")
+        else:
+            decide(emulator, "templates", ids[key], "approve")
     sdk = msgsms_client(emulator, "cn-north-4")
     sdk.update_app(
         UpdateAppRequest(

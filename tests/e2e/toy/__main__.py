@@ -5,7 +5,8 @@ Entry fields: ``path`` (default ``<key>.txt``), ``content``, ``format`` (text|up
 content ends with another entry's sha256), ``secret`` (the content is a secret),
 ``engine_diff`` (the engine diffs the inputs), and the options ``protect``,
 ``retain_on_delete``, ``ignore_changes``, ``replace_on_changes``, ``delete_before_replace``,
-``depends_on``. An entry may only refer to entries listed before it.
+``depends_on``, ``aliases`` (earlier keys), ``deleted_with`` (a key) and
+``custom_timeouts`` (create timeout). An entry may only refer to entries listed before it.
 """
 
 import pulumi
@@ -37,6 +38,13 @@ for key, spec in catalog.items():
             replace_on_changes=spec.get("replace_on_changes"),
             delete_before_replace=spec.get("delete_before_replace"),
             depends_on=[files[dep] for dep in spec.get("depends_on", [])],
+            aliases=[pulumi.Alias(name=old) for old in spec.get("aliases", [])],
+            deleted_with=files[spec["deleted_with"]] if "deleted_with" in spec else None,
+            custom_timeouts=(
+                pulumi.CustomTimeouts(create=spec["custom_timeouts"])
+                if "custom_timeouts" in spec
+                else None
+            ),
         ),
     )
 

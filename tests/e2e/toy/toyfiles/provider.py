@@ -2,7 +2,8 @@
 
 Everything the provider keeps lives under ``<dir>/.toy/``: ``calls.jsonl`` records every call
 with what the engine sent (so tests can check what each call received), ``<path>.json`` holds
-each file's metadata, and an empty file ``fail-<call>-<key>`` makes that call fail. With the
+each file's metadata, an empty file ``fail-<call>-<key>`` makes that call fail, and while
+``hold-<call>-<key>`` exists the call waits. With the
 ``toy:ping`` config set to a URL, every create, update and delete also GETs that URL, so an
 API request log can count them. ``configure`` logs where and how the process runs (its working
 directory, ``PULUMI_PROJECT`` and the ``TOY_PROBE`` environment variable).
@@ -17,6 +18,7 @@ import os
 import secrets
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -89,7 +91,11 @@ class FileProvider(ResourceProvider):
             log.write(json.dumps(entry, sort_keys=True) + "\n")
 
     def _before_change(self, call: str, key: str) -> None:
-        """Fail when a test asked for it, and announce the change to ``toy:ping``."""
+        """Wait while a test holds the call, fail when it asked for it, and announce the
+        change to ``toy:ping``."""
+        hold = self._meta_dir / f"hold-{call}-{key}"
+        while hold.exists():  # holds one of the host's worker threads, as a long call does
+            time.sleep(0.02)
         if (self._meta_dir / f"fail-{call}-{key}").exists():
             raise RuntimeError(f"injected failure: {call} {key}")
         if self.ping_url:
