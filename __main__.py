@@ -7,12 +7,15 @@ declared, listing every problem as ``file:line: path: message``.
 
 Each entry becomes a resource named after its logical key. References become Outputs of the
 resource they name (an app's id, a file's ``file_id``, a signature's id), so the engine orders
-creates apps first, then files, signatures and templates, and deletes in reverse.
+creates apps first, then files, signatures and templates, and deletes in reverse. The entries
+with ``wait_for: approved`` are waited for together by one ``msgsms:Reviews`` resource named
+``reviews``, once they are all submitted (so that no review holds a provider thread).
 
 Stack outputs, grouped by kind and keyed like the catalog (``pulumi stack output --json``):
 ``apps`` (id, app_key, app_secret as a secret, status), ``files`` (id, file_id),
 ``signatures`` (id, signature_id, status, channel_num, review_desc) and ``templates``
-(id, template_id, flow_status, segments, review_desc).
+(id, template_id, flow_status, segments, review_desc); for a waited entry the review fields
+are the outcome of the wait.
 """
 
 from __future__ import annotations
@@ -24,7 +27,15 @@ from pathlib import Path
 import pulumi
 
 from providers.catalog import Catalog, CatalogError, Reference, load_catalog
-from providers.resources import App, MsgsmsResource, Signature, SignatureFile, Template
+from providers.resources import (
+    App,
+    MsgsmsResource,
+    Reviews,
+    Signature,
+    SignatureFile,
+    Template,
+    waited,
+)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -46,6 +57,23 @@ EXPORTS: Mapping[str, tuple[str, tuple[str, ...]]] = {
 
 #: Exported outputs that stay encrypted in state and masked by `pulumi stack output`.
 SECRET_EXPORTS = frozenset({("app", "app_secret")})
+
+#: Catalog inputs that steer the wait for review: the Reviews resource takes them.
+WAITING = ("wait_for", "wait_timeout")
+#: Per kind: the exported outputs a review decides, and the decision's field for each.
+DECIDED = {
+    "signature": {
+        "status": "status",
+        "signature_id": "signature_id",
+        "channel_num": "channel_num",
+        "review_desc": "review_desc",
+    },
+    "template": {
+        "flow_status": "status",
+        "template_id": "template_id",
+        "review_desc": "review_desc",
+    },
+}
 
 
 def _shown(path: Path) -> Path:
@@ -79,32 +107,56 @@ def load_stack_catalog() -> Catalog:
     return catalog
 
 
-def declare(catalog: Catalog) -> dict[tuple[str, str], MsgsmsResource]:
-    """Declare one resource per catalog entry; references resolve to Outputs of earlier ones."""
+def declare(catalog: Catalog) -> tuple[dict[tuple[str, str], MsgsmsResource], Reviews | None]:
+    """Declare one resource per catalog entry (references resolve to Outputs of earlier ones),
+    and the one Reviews resource that waits for those with ``wait_for: approved``."""
     declared: dict[tuple[str, str], MsgsmsResource] = {}
+    objects = []
 
     def output(ref: Reference) -> pulumi.Output[str]:
         return getattr(declared[ref.kind, ref.key], ref.output)
 
     for declaration in catalog:  # dependency order: a reference names an earlier entry
-        resource = RESOURCES[declaration.kind](declaration.key, declaration.resolve(output))
+        inputs = declaration.resolve(output)
+        waiting = {name: inputs.pop(name) for name in WAITING if name in inputs}
+        resource = RESOURCES[declaration.kind](declaration.key, inputs)
         declared[declaration.kind, declaration.key] = resource
-    return declared
+        if waiting.get("wait_for") == "approved":
+            key = _review_key(declaration.kind, declaration.key)
+            objects.append(waited(key, resource, waiting.get("wait_timeout")))
+    reviews = Reviews("reviews", objects) if objects else None
+    return declared, reviews
 
 
-def export(declared: Mapping[tuple[str, str], MsgsmsResource]) -> None:
-    """Export the useful outputs of every resource, grouped by kind and keyed like the catalog."""
+def _review_key(kind: str, key: str) -> str:
+    return f"{EXPORTS[kind][0]}/{key}"
+
+
+def export(declared: Mapping[tuple[str, str], MsgsmsResource], reviews: Reviews | None) -> None:
+    """Export the useful outputs of every resource, grouped by kind and keyed like the catalog;
+    for a waited entry, what its review decided."""
     groups: dict[str, dict[str, dict[str, object]]] = {group: {} for group, _ in EXPORTS.values()}
     for (kind, key), resource in declared.items():
         group, names = EXPORTS[kind]
-        groups[group][key] = {
-            name: pulumi.Output.secret(getattr(resource, name))
-            if (kind, name) in SECRET_EXPORTS
-            else getattr(resource, name)
-            for name in names
-        }
-    for group, values in groups.items():
-        pulumi.export(group, values)
+        entry: dict[str, object] = {}
+        for name in names:
+            value = getattr(resource, name)
+            if (kind, name) in SECRET_EXPORTS:
+                value = pulumi.Output.secret(value)
+            elif reviews is not None and name in DECIDED.get(kind, {}):
+                value = _decided(reviews, _review_key(kind, key), DECIDED[kind][name], value)
+            entry[name] = value
+        groups[group][key] = entry
+    for group, entries in groups.items():
+        pulumi.export(group, entries)
 
 
-export(declare(load_stack_catalog()))
+def _decided(reviews: Reviews, key: str, field: str, fallback: object) -> pulumi.Output[object]:
+    """The review decision's ``field`` for ``key``, or the resource's own output when the
+    entry is not waited for."""
+    return pulumi.Output.all(reviews.decisions, fallback).apply(
+        lambda both: both[0][key].get(field) if key in (both[0] or {}) else both[1]
+    )
+
+
+export(*declare(load_stack_catalog()))

@@ -2,14 +2,15 @@
 templates.
 
 ```python
-from providers.resources import App, Signature, SignatureArgs
+from providers.resources import App, Reviews, Signature, SignatureArgs, waited
 
 app = App("shop", {"region": "cn-north-4", "app_name": "shop-notify", "scope": "cn"})
 signature = Signature(
     "shop_sig",
     SignatureArgs(app_id=app.id, signature_name="云商城", signature_type="NOTIFY_TYPE",
-                  signature_source=0, is_involved_third="No", wait_for="approved"),
+                  signature_source=0, is_involved_third="No"),
 )
+reviews = Reviews("reviews", [waited("signatures/shop_sig", signature, timeout=3600)])
 ```
 
 Credentials and endpoints come from the stack config (namespace ``msgsms``) or the
@@ -19,7 +20,8 @@ environment, never from resource inputs.
 from .app import App, AppArgs, AppProvider
 from .base import MsgsmsProvider, ProviderError
 from .resource import MsgsmsResource
-from .review import DEFAULT_WAIT_TIMEOUT, ReviewedProvider
+from .review import ReviewedProvider
+from .reviews import DEFAULT_WAIT_TIMEOUT, Reviews, ReviewsProvider, waited
 from .signature import Signature, SignatureArgs, SignatureProvider
 from .signature_file import SignatureFile, SignatureFileArgs, SignatureFileProvider
 from .template import Template, TemplateArgs, TemplateProvider
@@ -33,6 +35,8 @@ __all__ = [
     "MsgsmsResource",
     "ProviderError",
     "ReviewedProvider",
+    "Reviews",
+    "ReviewsProvider",
     "Signature",
     "SignatureArgs",
     "SignatureFile",
@@ -42,4 +46,5 @@ __all__ = [
     "Template",
     "TemplateArgs",
     "TemplateProvider",
+    "waited",
 ]

@@ -43,7 +43,6 @@ class AppProvider(MsgsmsProvider):
     replace_keys = frozenset({"region", "scope"})
     kept_outputs = frozenset({"app_secret"})
     adopt_by_default = True
-    deletable = False  # MSGSMS has no operation to delete an app
     # names are not unique: with adopt off, an interrupted create's app is found by looking
     finds_leftovers = True
 
@@ -74,14 +73,15 @@ class AppProvider(MsgsmsProvider):
             region=inputs["region"],
         )
         secret = created.app_secret.get_secret_value() if created.app_secret else None
-        return Created(created.id, {"app_secret": secret})
+        # status and the addresses are read by the next refresh
+        return Created(created.id, {"app_key": created.app_key, "app_secret": secret})
 
-    def adopt(self, client: SmsClient, live: Live, inputs: Mapping[str, Any]) -> None:
+    def adopt(self, client: SmsClient, live: Live, inputs: Mapping[str, Any]) -> Live:
         notice(
             f"{self.label(inputs, live.id)}: the API shows an app secret only when it creates "
             "the app, so app_secret stays empty; reset the secret in the console if you need it"
         )
-        super().adopt(client, live, inputs)
+        return super().adopt(client, live, inputs)
 
     def fetch(self, client: SmsClient, region: str, object_id: str) -> models.App:
         return client.show_app(object_id, region=region)
@@ -109,7 +109,7 @@ class AppProvider(MsgsmsProvider):
 
     def update_remote(
         self, client: SmsClient, object_id: str, inputs: Mapping[str, Any], changed: list[str]
-    ) -> None:
+    ) -> dict[str, Any]:
         client.update_app(
             object_id,
             models.AppUpdateRequest(
@@ -122,6 +122,7 @@ class AppProvider(MsgsmsProvider):
             ),
             region=inputs["region"],
         )
+        return {}
 
     def delete_remote(self, client: SmsClient, object_id: str, outputs: Mapping[str, Any]) -> None:
         notice(

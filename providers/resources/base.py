@@ -11,20 +11,19 @@ What the base guarantees, on the engine rules of ``pulumi-dynamic-providers.md``
   default are the same): nothing changed means no API call at all. A change of a replace key
   replaces; other changes are classified by the subclass, which may read the live state. The
   Diff the engine runs right after a refresh's Read (CLI >= 3.120) uses what that Read saw and
-  prints nothing (:class:`JustRead`); it never calls the API.
-* ``create`` adopts an object with the same natural key when asked, and otherwise never makes
-  a second copy of what it would make: an identical object that already exists (what a run
-  killed after its POST, or during its review wait, leaves behind) is taken over, found in a
-  per-process :mod:`.inventory` or, for names the API keeps unique, through the API's refusal
-  of the duplicate. When the answer to the POST is lost (transport error, 5xx) it looks the
-  object up by its natural key before trying again, so a retry never makes a duplicate. When a
-  step after the remote create fails, the new object is deleted again before the error is
-  raised; when it cannot be deleted (no delete operation, under review, the service
-  unreachable), it is kept in the state with the outputs known so far instead, so that no run
-  leaves it behind unmanaged.
-* ``read`` returns the live outputs *and* inputs (as the program would declare them), or an
-  empty id when the object is gone; ``update`` always returns the full outputs; ``delete``
-  counts a missing object as deleted.
+  prints nothing (:class:`Memo`); it never calls the API.
+* ``create`` is its POST: the outputs come from the answer and the inputs (the next read
+  corrects any difference), so nothing can fail between the object's creation and the state
+  recording it. It adopts an object with the same natural key when asked, and otherwise never
+  makes a second copy of what it would make: an identical object that already exists (what a
+  run killed after its POST leaves behind) is taken over, found in a per-process
+  :mod:`.inventory` or, for names the API keeps unique, through the API's refusal of the
+  duplicate. When the answer to the POST is lost (transport error, 5xx) it looks the object up
+  by its natural key before trying again, so a retry never makes a duplicate.
+* ``update`` is its PUT (after, for reviewed objects, the status the Diff just read) and
+  returns the full outputs; ``read`` returns the live outputs *and* inputs (as the program
+  would declare them), or an empty id when the object is gone; ``delete`` counts a missing
+  object as deleted.
   A refresh may read many objects of one parent with one list request
   (:mod:`.snapshot`, e.g. an app's templates); every write drops what was listed.
 * Credentials come only from ``configure`` (stack config ``msgsms:*``) or the environment
@@ -63,13 +62,14 @@ from providers.client import (
     CONFIG_KEYS,
     NAMESPACE,
     ApiError,
-    ClientError,
     NotFoundError,
     ServerError,
     Settings,
     SmsClient,
     TransportError,
+    models,
 )
+from providers.client.cache import KeyLocks
 
 from .inventory import Inventory
 from .notices import notice
@@ -78,23 +78,17 @@ from .snapshot import ReadSnapshots, writing
 
 __all__ = [
     "MAX_CREATE_ATTEMPTS",
-    "WAITING_FIELDS",
+    "ConfiguredProvider",
     "Connection",
     "Created",
-    "JustRead",
     "Live",
+    "Memo",
     "MsgsmsProvider",
     "ProviderError",
 ]
 
 #: A create whose answer is lost is looked up and, when absent, tried again at most this often.
 MAX_CREATE_ATTEMPTS = 3
-
-#: Inputs every resource takes that only steer the provider (never sent to the API).
-WAITING_FIELDS = (
-    Field("wait_for", remote=False, default="none"),
-    Field("wait_timeout", kind="number", remote=False),
-)
 
 
 class Live(Protocol):
@@ -108,11 +102,12 @@ class ProviderError(Exception):
     """A resource operation that cannot go on; the message says why and what to do."""
 
 
-class JustRead:
-    """The live objects this process's ``read`` calls saw, for the ``Diff`` the engine runs
-    right after each Read of a refresh (olds = the refreshed outputs, news = the stored
-    inputs). That Diff takes the object (once, and only within :attr:`max_age` seconds): it
-    needs no API call, and it only informs the refresh's display, so it prints nothing.
+class Memo:
+    """What one call of this process saw of an object, for the call the engine makes right
+    after it on the same object: the Diff after a refresh's Read (which then needs no API call,
+    and prints nothing: it only informs the refresh's display), the Update after a Diff (which
+    then need not read the review status again). Taken once, and only within :attr:`max_age`
+    seconds.
     """
 
     max_age = 60.0
@@ -120,13 +115,14 @@ class JustRead:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        self._seen: dict[str, tuple[float, Live]] = {}
+        self._seen: dict[str, tuple[float, Any]] = {}
 
-    def put(self, object_id: str, live: Live) -> None:
+    def put(self, object_id: str, value: Any) -> None:
         with self._lock:
-            self._seen[object_id] = (self._clock(), live)
+            self._seen[object_id] = (self._clock(), value)
 
-    def take(self, object_id: str) -> Live | None:
+    def take(self, object_id: str) -> Any:
+        """The value put for ``object_id`` (and forget it), or None."""
         with self._lock:
             seen = self._seen.pop(object_id, None)
         if seen is None or self._clock() - seen[0] > self.max_age:
@@ -149,7 +145,11 @@ class Connection:
         #: What existed under a parent before this process created there (:mod:`.inventory`).
         self.inventory = Inventory()
         #: What each ``read`` saw, for the Diff that follows it in a refresh.
-        self.just_read = JustRead()
+        self.just_read = Memo()
+        #: The review status each ``diff`` read, for the Update that follows it.
+        self.diffed = Memo()
+        self._apps: dict[tuple[str, str], models.App] = {}
+        self._app_locks = KeyLocks()
 
     def configure(self, config: Mapping[str, Any]) -> None:
         with self._lock:
@@ -157,7 +157,9 @@ class Connection:
             self._client = None
             self.snapshots = ReadSnapshots()
             self.inventory = Inventory()
-            self.just_read = JustRead()
+            self.just_read = Memo()
+            self.diffed = Memo()
+            self._apps = {}
 
     def default_region(self) -> str | None:
         """``msgsms:region``, else ``HW_REGION_NAME``: the region of resources that name none."""
@@ -171,48 +173,39 @@ class Connection:
                 self._client = SmsClient(Settings.from_config(self._config))
             return self._client
 
+    def app(self, region: str, app_id: str) -> models.App:
+        """An app as the API showed it the first time this process asked (for what does not
+        change: its key and name)."""
+        key = (region, app_id)
+        with self._app_locks(key):
+            if key not in self._apps:
+                self._apps[key] = self.client().show_app(app_id, region=region)
+            return self._apps[key]
+
 
 @dataclass(frozen=True)
 class Created:
-    """What a remote create answered: the new object's id and outputs only the answer has
-    (an app's secret)."""
+    """What a remote create answered: the new object's id, and the outputs that the answer
+    shows or the inputs imply (the rest are read by the next refresh)."""
 
     id: str
-    extras: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
 
 
-class MsgsmsProvider(ResourceProvider):
-    """Base of the MSGSMS providers; subclasses set the class attributes and the hooks."""
+def now() -> str:
+    """A UTC timestamp, to the second, as the API writes its times."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+class ConfiguredProvider(ResourceProvider):
+    """A provider configured from the stack config (namespace ``msgsms``), whose pickle (the
+    ``__provider`` every resource's state carries) is a reference to its class."""
 
     #: The resource's name in messages and in its type token, e.g. ``Signature``.
     title: ClassVar[str]
-    #: The kind in :func:`providers.rules.check`.
-    rules_kind: ClassVar[str]
-    #: Every input, in the order of the contract.
-    fields: ClassVar[tuple[Field, ...]]
-    #: Outputs besides the inputs.
-    outputs: ClassVar[tuple[str, ...]]
-    #: Inputs whose change replaces the object.
-    replace_keys: ClassVar[frozenset[str]]
-    #: The input that names the object in messages.
-    name_key: ClassVar[str]
-    #: Remote inputs the API does not show: ``read`` keeps their stored values.
-    unobservable: ClassVar[frozenset[str]] = frozenset({"region"})
-    #: Outputs only a create answer has: kept from the stored outputs afterwards.
-    kept_outputs: ClassVar[frozenset[str]] = frozenset()
-    #: Whether ``adopt`` is on when not given.
-    adopt_by_default: ClassVar[bool] = False
-    #: Whether ``delete_remote`` removes the object (a failed create can then be undone).
-    deletable: ClassVar[bool] = True
-    #: Whether a create first looks for an identical object (names the API does not keep
-    #: unique: an interrupted run's object can only be found by looking).
-    finds_leftovers: ClassVar[bool] = False
-    #: The API's error codes for "this natural key exists" (names it keeps unique): a create
-    #: refused with one of them takes over the identical object instead of failing.
-    duplicate_codes: ClassVar[frozenset[str]] = frozenset()
 
-    # The pickle is a class reference (see __getstate__): nothing in it is secret, and storing
-    # it in plain text keeps every resource's state readable and diffable.
+    # Nothing in a class reference is secret, and storing it in plain text keeps every
+    # resource's state readable and diffable.
     serialize_as_secret_always = False
 
     def __init__(self) -> None:
@@ -230,6 +223,36 @@ class MsgsmsProvider(ResourceProvider):
         self._connection.configure(
             {f"{NAMESPACE}:{key}": req.config.get(f"{NAMESPACE}:{key}") for key in CONFIG_KEYS}
         )
+
+    def _client(self) -> SmsClient:
+        return self._connection.client()
+
+
+class MsgsmsProvider(ConfiguredProvider):
+    """Base of the MSGSMS providers; subclasses set the class attributes and the hooks."""
+
+    #: The kind in :func:`providers.rules.check`.
+    rules_kind: ClassVar[str]
+    #: Every input, in the order of the contract.
+    fields: ClassVar[tuple[Field, ...]]
+    #: Outputs besides the inputs.
+    outputs: ClassVar[tuple[str, ...]]
+    #: Inputs whose change replaces the object.
+    replace_keys: ClassVar[frozenset[str]]
+    #: The input that names the object in messages.
+    name_key: ClassVar[str]
+    #: Remote inputs the API does not show: ``read`` keeps their stored values.
+    unobservable: ClassVar[frozenset[str]] = frozenset({"region"})
+    #: Outputs only a create answer has: kept from the stored outputs afterwards.
+    kept_outputs: ClassVar[frozenset[str]] = frozenset()
+    #: Whether ``adopt`` is on when not given.
+    adopt_by_default: ClassVar[bool] = False
+    #: Whether a create first looks for an identical object (names the API does not keep
+    #: unique: an interrupted run's object can only be found by looking).
+    finds_leftovers: ClassVar[bool] = False
+    #: The API's error codes for "this natural key exists" (names it keeps unique): a create
+    #: refused with one of them takes over the identical object instead of failing.
+    duplicate_codes: ClassVar[frozenset[str]] = frozenset()
 
     # ------------------------------------------------------------------ hooks
 
@@ -257,11 +280,19 @@ class MsgsmsProvider(ResourceProvider):
     def create_remote(self, client: SmsClient, inputs: Mapping[str, Any]) -> Created:
         raise NotImplementedError
 
-    def adopt(self, client: SmsClient, live: Live, inputs: Mapping[str, Any]) -> None:
-        """Bring an adopted object in line with ``inputs`` where the API allows it."""
+    def adopt(self, client: SmsClient, live: Live, inputs: Mapping[str, Any]) -> Live:
+        """Bring an adopted (or taken-over) object in line with ``inputs`` where the API
+        allows it; the object as it is now."""
         changed = self._changed(self.observed(client, live), inputs, remote_only=True)
-        if changed:
-            self.update_remote(client, live.id, inputs, changed)
+        if not changed:
+            return live
+        self.update_remote(client, live.id, inputs, changed)
+        return self.fetch(client, inputs["region"], live.id)
+
+    def taken_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Outputs of an object a create took over instead of making (e.g. when it was
+        submitted for review)."""
+        return {}
 
     def fetch(self, client: SmsClient, region: str, object_id: str) -> Live:
         """The live object; raises `NotFoundError` when it is gone."""
@@ -300,7 +331,8 @@ class MsgsmsProvider(ResourceProvider):
 
     def update_remote(
         self, client: SmsClient, object_id: str, inputs: Mapping[str, Any], changed: list[str]
-    ) -> None:
+    ) -> dict[str, Any]:
+        """Send the change; the outputs it changes (the rest stay as stored)."""
         raise ProviderError(f"{self.title} cannot be changed in place: {', '.join(changed)}")
 
     def delete_remote(self, client: SmsClient, object_id: str, outputs: Mapping[str, Any]) -> None:
@@ -310,20 +342,7 @@ class MsgsmsProvider(ResourceProvider):
         """Whether the old object must go before its replacement can exist."""
         return False
 
-    def after_write(
-        self,
-        client: SmsClient,
-        inputs: Mapping[str, Any],
-        object_id: str,
-        outputs: dict[str, Any],
-    ) -> dict[str, Any]:
-        """A last step after create and update (waiting for review); must not raise."""
-        return outputs
-
     # ------------------------------------------------------------------ helpers
-
-    def _client(self) -> SmsClient:
-        return self._connection.client()
 
     def _field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -421,29 +440,15 @@ class MsgsmsProvider(ResourceProvider):
         self._require_known(inputs)
         client = self._client()
         existing = self._take_existing(client, inputs)
-        created: Created | None = None
         if existing is None:
             outcome = self._create_once(client, inputs)
             if isinstance(outcome, Created):
-                created = outcome
-            else:
-                existing = outcome
-        if existing is not None:
-            self.adopt(client, existing, inputs)
-            object_id = existing.id
-        else:
-            assert created is not None
-            object_id = created.id
-        try:
-            live = self.fetch(client, inputs["region"], object_id)
-            outs = self._outputs(client, inputs, live, created.extras if created else {})
-        except Exception as exc:
-            if created is None or self._roll_back(client, object_id, inputs, exc):
-                raise
-            # Raising would leave the object behind, unknown to the stack: the next run would
-            # make a second one. Keep it instead; a refresh reads what could not be read now.
-            return CreateResult(object_id, self._outputs(client, inputs, None, created.extras))
-        return CreateResult(object_id, self.after_write(client, inputs, object_id, outs))
+                outs = self._outputs(client, inputs, None, outcome.outputs)
+                return CreateResult(outcome.id, outs)
+            existing = outcome
+        live = self.adopt(client, existing, inputs)
+        outs = self._outputs(client, inputs, live, self.taken_outputs(inputs))
+        return CreateResult(live.id, outs)
 
     def _take_existing(self, client: SmsClient, inputs: Mapping[str, Any]) -> Live | None:
         """With ``adopt``, the object to adopt; without, an identical object (what an
@@ -516,25 +521,6 @@ class MsgsmsProvider(ResourceProvider):
             None,
         )
 
-    def _roll_back(
-        self, client: SmsClient, object_id: str, inputs: Mapping[str, Any], failure: Exception
-    ) -> bool:
-        """Delete a new object after a later step of its create failed; whether it is gone."""
-        try:
-            if not self.deletable:
-                raise ProviderError(f"the API cannot delete a {self.title}")
-            self.delete_remote(client, object_id, inputs)
-        except NotFoundError:
-            pass
-        except (ClientError, ProviderError) as exc:
-            notice(
-                f"{self.label(inputs, object_id)}: created, but reading it back failed "
-                f"({failure}) and it could not be deleted again ({exc}); it stays in the stack "
-                "with the outputs known so far: run `pulumi refresh` to read the others"
-            )
-            return False
-        return True
-
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         stored = self._declared(props)
         if "region" not in stored:
@@ -580,20 +566,15 @@ class MsgsmsProvider(ResourceProvider):
         self._require_known(inputs)
         changed = self._changed(_olds, inputs, remote_only=True)
         client = self._client()
-        if changed:
-            self.update_remote(client, _id, inputs, changed)
-            live = self.fetch(client, inputs["region"], _id)
-            extras = {k: _olds.get(k) for k in self.kept_outputs}
-            outs = self._outputs(client, inputs, live, extras)
-        else:
-            # only the provider's own inputs changed: nothing to send
-            outs = {k: _olds.get(k) for k in self.outputs}
-            outs.update(inputs)
-            outs.update(self.local_outputs(inputs))
-        return UpdateResult(self.after_write(client, inputs, _id, outs))
+        # only the provider's own inputs changed: nothing to send
+        updated = self.update_remote(client, _id, inputs, changed) if changed else {}
+        outs = {k: _olds.get(k) for k in self.outputs}
+        outs.update(inputs)
+        outs.update(self.local_outputs(inputs))
+        outs.update({k: v for k, v in updated.items() if k in self.outputs})
+        return UpdateResult(outs)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         with writing(), contextlib.suppress(NotFoundError):  # already gone: what delete wants
             self.delete_remote(self._client(), _id, self._declared(_props))
-        if self.deletable:
-            self._connection.inventory.forget(_id)
+        self._connection.inventory.forget(_id)

@@ -19,7 +19,7 @@ from pulumi.dynamic import Resource
 
 from .base import MsgsmsProvider
 
-__all__ = ["MsgsmsResource"]
+__all__ = ["MsgsmsResource", "pickler_restored"]
 
 A = TypeVar("A")
 
@@ -40,7 +40,7 @@ _PATCHED = ("_batch_setitems", "save_dict")
 
 
 @contextmanager
-def _pickler_restored() -> Iterator[None]:
+def pickler_restored() -> Iterator[None]:
     """Undo what serializing a provider leaves behind.
 
     Pulumi's ``serialize_provider`` wraps ``pickle._Pickler._batch_setitems`` in a new sorting
@@ -86,5 +86,5 @@ class MsgsmsResource(Resource, Generic[A]):
             opts = pulumi.ResourceOptions.merge(
                 opts, pulumi.ResourceOptions(additional_secret_outputs=list(self.secret_outputs))
             )
-        with _pickler_restored():
+        with pickler_restored():
             super().__init__(provider, resource_name, props, opts)

@@ -18,7 +18,7 @@ import pulumi
 
 from providers.client import SmsClient, models, paginate
 
-from .base import WAITING_FIELDS, Created, Live, ProviderError
+from .base import Created, Live, ProviderError
 from .notices import notice
 from .resource import MsgsmsResource
 from .review import ReviewedProvider
@@ -56,10 +56,16 @@ class SignatureProvider(ReviewedProvider):
         Field("power_attorney_file_id"),
         Field("qualification_id"),
         Field("source_title_content"),
-        *WAITING_FIELDS,
         Field("adopt", kind="bool", remote=False, default=False),
     )
-    outputs = ("signature_id", "status", "review_state", "review_desc", "channel_num")
+    outputs = (
+        "signature_id",
+        "status",
+        "review_state",
+        "review_desc",
+        "channel_num",
+        "submitted_at",
+    )
     replace_keys = frozenset({"region", "app_id", "signature_name", "signature_type"})
     # a signature's answer names its app by name and key, not by id
     unobservable = frozenset({"region", "app_id"})
@@ -77,6 +83,7 @@ class SignatureProvider(ReviewedProvider):
         }
     )
     rejected = frozenset({"REVIEW_NOT_PASS"})
+    submitted = "PENDING_REVIEW"
     under_review = frozenset(
         {
             "PENDING_REVIEW",
@@ -136,16 +143,19 @@ class SignatureProvider(ReviewedProvider):
 
     def create_remote(self, client: SmsClient, inputs: Mapping[str, Any]) -> Created:
         created = client.create_signature(self._request(inputs), region=inputs["region"])
-        return Created(created.id)
+        return Created(created.id, {**self.submission(), "signature_id": created.signature_id})
 
     def resubmit(self, client: SmsClient, object_id: str, inputs: Mapping[str, Any]) -> None:
         client.update_signature(object_id, self._request(inputs), region=inputs["region"])
 
-    def advance(self, client: SmsClient, live: Live, inputs: Mapping[str, Any]) -> bool:
-        if self.status_of(live) != _TO_BE_ACTIVATED:
+    @classmethod
+    def advance(cls, client: SmsClient, live: Live, region: str, label: str) -> bool:
+        """The step a wait for approval takes itself: a signature approved into
+        TO_BE_ACTIVATED is activated. True when it took one."""
+        if cls.status_of(live) != _TO_BE_ACTIVATED:
             return False
-        notice(f"{self.label(inputs, live.id)}: approved; applying for activation")
-        client.enable_signature(live.id, region=inputs["region"])
+        notice(f"{label}: approved; applying for activation")
+        client.enable_signature(live.id, region=region)
         return True
 
     def fetch(self, client: SmsClient, region: str, object_id: str) -> models.Signature:
@@ -204,10 +214,6 @@ class SignatureArgs:
     """The power of attorney (a :class:`SignatureFile`'s ``file_id``)."""
     qualification_id: pulumi.Input[str] | None = None
     source_title_content: pulumi.Input[str] | None = None
-    wait_for: pulumi.Input[str] | None = None
-    """``approved``: wait for the review outcome (up to ``wait_timeout``); default ``none``."""
-    wait_timeout: pulumi.Input[float] | None = None
-    """Seconds ``wait_for: approved`` waits (default 600)."""
     adopt: pulumi.Input[bool] | None = None
     """Take over an existing signature with the same name and type (default false)."""
 
@@ -231,8 +237,6 @@ class Signature(MsgsmsResource[SignatureArgs], module="msgsms", name="Signature"
     power_attorney_file_id: pulumi.Output[str | None]
     qualification_id: pulumi.Output[str | None]
     source_title_content: pulumi.Output[str | None]
-    wait_for: pulumi.Output[str | None]
-    wait_timeout: pulumi.Output[float | None]
     adopt: pulumi.Output[bool | None]
     signature_id: pulumi.Output[str]
     """The signature's business id."""
@@ -244,3 +248,5 @@ class Signature(MsgsmsResource[SignatureArgs], module="msgsms", name="Signature"
     """The reviewer's reason (after a rejection)."""
     channel_num: pulumi.Output[str | None]
     """The channel number (the sender ``from``), once approved."""
+    submitted_at: pulumi.Output[str]
+    """When this stack last submitted (or took over) the signature for review."""

@@ -83,7 +83,14 @@ class SignatureFileProvider(MsgsmsProvider):
             # nothing refers to an extra upload: retrying a lost one is harmless
             retry_safe=True,
         )
-        return Created(uploaded.file_id)
+        return Created(
+            uploaded.file_id,
+            {
+                "file_id": uploaded.file_id,
+                "file_name": uploaded.file_name or local.name,
+                "file_size": uploaded.file_size or len(content),
+            },
+        )
 
     def fetch(self, client: SmsClient, region: str, object_id: str) -> LiveFile:
         return LiveFile(client.show_signature_file(object_id, region=region))

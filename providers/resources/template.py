@@ -20,7 +20,7 @@ import pulumi
 from providers import rules
 from providers.client import ApiError, SmsClient, models, paginate
 
-from .base import WAITING_FIELDS, Created, Live, ProviderError
+from .base import Created, Live, ProviderError
 from .notices import notice
 from .resource import MsgsmsResource
 from .review import ReviewedProvider
@@ -105,7 +105,6 @@ class TemplateProvider(ReviewedProvider):
         Field("send_country", kind="int_set"),
         Field("template_desc"),
         Field("variable_attributes", kind="variables"),
-        *WAITING_FIELDS,
         Field("adopt", kind="bool", remote=False, default=False),
     )
     outputs = (
@@ -116,6 +115,7 @@ class TemplateProvider(ReviewedProvider):
         "variables",
         "segments",
         "update_time",
+        "submitted_at",
     )
     replace_keys = frozenset({"region", "app_id", "scope"})
     # a template's answer names its app by name and key, not by id
@@ -126,6 +126,7 @@ class TemplateProvider(ReviewedProvider):
     status_field = "flow_status"
     approved = frozenset({"Adopted"})
     rejected = frozenset({"Reject"})
+    submitted = _REVIEWING
     under_review = frozenset({_REVIEWING, "SignReviewing"})
     editable = frozenset({"Reject", "Pending"})
     review_only = frozenset({"template_desc"})
@@ -201,7 +202,12 @@ class TemplateProvider(ReviewedProvider):
 
     def create_remote(self, client: SmsClient, inputs: Mapping[str, Any]) -> Created:
         created = client.create_template(self._request(client, inputs), region=inputs["region"])
-        return Created(created.id)
+        # the platform adds each variable's length: the next read shows it
+        variables = [
+            {k: v for k, v in variable.items() if v is not None}
+            for variable in inputs.get("variable_attributes") or []
+        ]
+        return Created(created.id, {**self.submission(), "variables": variables})
 
     def resubmit(self, client: SmsClient, object_id: str, inputs: Mapping[str, Any]) -> None:
         client.update_template(object_id, self._request(client, inputs), region=inputs["region"])
@@ -300,12 +306,8 @@ class TemplateProvider(ReviewedProvider):
         return {"segments": rules.estimate_template_segments(inputs).segments}
 
     def delete_remote(self, client: SmsClient, object_id: str, outputs: Mapping[str, Any]) -> None:
-        region = outputs["region"]
-        status = client.show_template(object_id, region=region).flow_status
-        if status in self.under_review:
-            raise self._under_review(outputs, object_id, status)
         try:
-            client.delete_template(object_id, region=region)
+            client.delete_template(object_id, region=outputs["region"])
         except ApiError as exc:
             if exc.error_code == _UNDER_REVIEW_CODE or "under review" in (exc.error_detail or ""):
                 raise self._under_review(outputs, object_id, _REVIEWING) from exc
@@ -354,10 +356,6 @@ class TemplateArgs:
     """A note to the reviewer (500 characters at most)."""
     variable_attributes: pulumi.Input[list[Mapping[str, Any]]] | None = None
     """One ``{variable_index, variable_type, variable_desc}`` per variable of the content."""
-    wait_for: pulumi.Input[str] | None = None
-    """``approved``: wait for the review outcome (up to ``wait_timeout``); default ``none``."""
-    wait_timeout: pulumi.Input[float] | None = None
-    """Seconds ``wait_for: approved`` waits (default 600)."""
     adopt: pulumi.Input[bool] | None = None
     """Take over an existing template of the app with the same name (default false)."""
 
@@ -384,8 +382,6 @@ class Template(MsgsmsResource[TemplateArgs], module="msgsms", name="Template"):
     send_country: pulumi.Output[list[int] | None]
     template_desc: pulumi.Output[str | None]
     variable_attributes: pulumi.Output[list[dict[str, Any]] | None]
-    wait_for: pulumi.Output[str | None]
-    wait_timeout: pulumi.Output[float | None]
     adopt: pulumi.Output[bool | None]
     template_id: pulumi.Output[str | None]
     """The id to send with; empty until the template is approved."""
@@ -401,3 +397,5 @@ class Template(MsgsmsResource[TemplateArgs], module="msgsms", name="Template"):
     """The most SMS segments one message can take."""
     update_time: pulumi.Output[str | None]
     """When the platform last changed the template (an update or a review decision)."""
+    submitted_at: pulumi.Output[str]
+    """When this stack last submitted (or took over) the template for review."""

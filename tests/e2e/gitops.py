@@ -45,6 +45,7 @@ __all__ = [
 ]
 
 STACK = "dev"
+REVIEWS_TYPE = "pulumi-python:dynamic/msgsms:Reviews"
 EXAMPLE = PROJECT_ROOT / "stacks" / f"{STACK}.sms.yaml"
 #: What a project copy needs to run: the program, its package and the stack's settings.
 PROJECT_FILES = ("Pulumi.yaml", "__main__.py", f"stacks/Pulumi.{STACK}.yaml")
@@ -174,13 +175,21 @@ class GitopsStack:
 
     @staticmethod
     def steps(summary: PassSummary) -> dict[str, list[str]]:
-        """The steps of each catalog resource (stack and provider left out), by name."""
+        """The steps of each catalog resource (stack, provider and the wait for reviews left
+        out: see :meth:`review_steps`), by name."""
         result: dict[str, list[str]] = {}
         for step in summary.steps:
-            if step.type == STACK_TYPE or step.type.startswith(PROVIDER_TYPE_PREFIX):
+            if step.type in (STACK_TYPE, REVIEWS_TYPE) or step.type.startswith(
+                PROVIDER_TYPE_PREFIX
+            ):
                 continue
             result.setdefault(step.name, []).append(step.op)
         return result
+
+    @staticmethod
+    def review_steps(summary: PassSummary) -> list[str]:
+        """The steps of the one resource that waits for the reviews."""
+        return [step.op for step in summary.steps if step.type == REVIEWS_TYPE]
 
     def unchanged(self, **changed: list[str]) -> dict[str, list[str]]:
         """Every catalog resource ``["same"]`` but those given (``name=[ops]``)."""

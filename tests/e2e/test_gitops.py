@@ -17,7 +17,7 @@ from huaweicloudsdkmsgsms.v2 import DeleteTemplateRequest, SmsAppUpdateReq, Upda
 
 from tests.e2e.gitops import EXAMPLE, GitopsStack, Reviewer, plain_secrets, replaced
 from tests.emulator.sdk import msgsms_client
-from tests.engine import Engine, PassSummary
+from tests.engine import Engine, PassFailed, PassSummary
 from tests.engine.automation import CliStack, cli_missing_reason
 from tests.engine.properties import is_secret, plain
 from tests.support.emulator import EmulatorProcess
@@ -44,9 +44,10 @@ def gitops(
 
 
 def deploy(gitops: GitopsStack) -> PassSummary:
-    """The first ``up`` of the example catalog: everything is created."""
+    """The first ``up`` of the example catalog: everything is created, then waited for."""
     summary = gitops.up()
     assert gitops.steps(summary) == {name: ["create"] for name in gitops.catalog.names()}
+    assert gitops.review_steps(summary) == ["create"]
     return summary
 
 
@@ -54,6 +55,7 @@ def settled(gitops: GitopsStack) -> None:
     """The next ``up`` finds nothing to do and asks the API nothing: no perpetual diff."""
     again = gitops.up()
     assert gitops.steps(again) == gitops.unchanged()
+    assert gitops.review_steps(again) == ["same"]
     assert again.api_requests == 0
 
 
@@ -170,12 +172,22 @@ def test_editing_a_rejected_template_updates_it_in_place_and_resubmits_it(
     gitops: GitopsStack,
 ) -> None:
     gitops.set_review("manual")
-    with Reviewer(gitops.emulator, reject=frozenset({"order-shipped"})) as review:
-        first = deploy(gitops)
+    with (
+        Reviewer(gitops.emulator, reject=frozenset({"order-shipped"})) as review,
+        pytest.raises(PassFailed) as failed,
+    ):
+        gitops.up()
+    # a rejection fails the run with the reviewer's reason, once every review is decided;
+    # everything was created and stays in the stack
     assert ("templates", "order-shipped", "reject") in review.decisions
-    rejected = plain(first.outputs["templates"])["order_shipped"]
-    assert rejected["flow_status"] == "Reject"
-    assert rejected["review_desc"] == review.reject_desc
+    errors = "\n".join(failed.value.summary.errors)
+    assert f"templates/order_shipped (Reject: {review.reject_desc})" in errors
+    assert gitops.steps(failed.value.summary) == {
+        name: ["create"] for name in gitops.catalog.names()
+    }
+    assert any(
+        f"rejected (Reject): {review.reject_desc}" in d for d in failed.value.summary.diagnostics
+    )
     template_id = gitops.resource_id("order_shipped")
     new_content = "您的订单${1}已于${2}交给快递，运单号${3}，如有疑问请致电${4}。"
     with gitops.catalog.edit() as catalog:
@@ -186,6 +198,7 @@ def test_editing_a_rejected_template_updates_it_in_place_and_resubmits_it(
         summary = gitops.up()
 
     assert gitops.steps(summary) == gitops.unchanged(order_shipped=["update"])
+    assert gitops.review_steps(summary) == ["create"]  # the failed one is not in the stack
     # resubmitted: the same template, sent back with the change, under review once more
     assert gitops.resource_id("order_shipped") == template_id
     project = gitops.emulator.region("cn-north-4")["project_id"]
@@ -309,7 +322,12 @@ def test_an_out_of_band_change_shows_in_refresh_and_the_next_up_restores_it(
     found = gitops.refresh()
 
     expected = {name: "same" for name in gitops.catalog.names()}
-    assert refreshed(found) == {**expected, "shop": "update", "spring_sale": "delete"}
+    assert refreshed(found) == {
+        **expected,
+        "shop": "update",
+        "spring_sale": "delete",
+        "reviews": "same",  # every review was decided: nothing to show
+    }
     checkpoint = gitops.stack.checkpoint()
     shop = checkpoint.find("shop")
     assert plain(shop.outputs["app_name"]) == "renamed-by-hand"

@@ -64,6 +64,7 @@ MOCK_OUTPUTS: dict[str, Callable[[str], dict[str, Any]]] = {
     },
 }
 MOCK_IDS = {
+    "Reviews": "reviews",
     "App": "app-{}",
     "SignatureFile": "upload-{}",
     "Signature": "sig-{}",
@@ -73,9 +74,30 @@ MOCK_IDS = {
 RESOLVED = {"app": "app-{}", "file": "file-{}", "signature": "sig-{}"}
 
 
+#: The waited entries' catalog fields: the Reviews resource takes them, not the entry's.
+WAITING = ("wait_for", "wait_timeout")
+
+
+def _decisions(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the mocked wait decides: every object approved, with ids of its own."""
+    return {
+        o["key"]: {
+            "id": o["id"],
+            "status": f"APPROVED-{o['key']}",
+            "review_state": "approved",
+            "template_id": f"rtid-{o['key']}",
+            "signature_id": f"rsid-{o['key']}",
+            "channel_num": f"rcsms-{o['key']}",
+        }
+        for o in objects
+    }
+
+
 class MockCloud(mocks.Mocks):
     def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         kind = args.typ.rsplit(":", 1)[1]
+        if kind == "Reviews":
+            return "reviews", {**args.inputs, "decisions": _decisions(args.inputs["objects"])}
         return MOCK_IDS[kind].format(args.name), {**args.inputs, **MOCK_OUTPUTS[kind](args.name)}
 
     def call(self, args: mocks.MockCallArgs) -> tuple[dict[str, Any], None]:
@@ -221,7 +243,14 @@ class ProgramRun:
 
     @property
     def registrations(self) -> list[Registration]:
-        return self.monitor.registrations
+        """The catalog's resources (the wait for reviews apart: :attr:`reviews`)."""
+        return [r for r in self.monitor.registrations if r.type != TOKEN.format("Reviews")]
+
+    @property
+    def reviews(self) -> Registration | None:
+        found = [r for r in self.monitor.registrations if r.type == TOKEN.format("Reviews")]
+        assert len(found) <= 1
+        return found[0] if found else None
 
     def get(self, name: str) -> Registration:
         (found,) = [r for r in self.registrations if r.name == name]
@@ -275,7 +304,39 @@ def test_inputs_are_the_catalogs_with_references_resolved_to_outputs(
     catalog, run = example
     for declaration in catalog:
         expected = declaration.resolve(lambda ref: RESOLVED[ref.kind].format(ref.key))
+        expected = {k: v for k, v in expected.items() if k not in WAITING}
         assert run.get(declaration.key).inputs == expected, declaration.key
+
+
+def _waited(catalog: Catalog) -> dict[str, Any]:
+    """``section/key`` -> timeout of the entries declared with ``wait_for: approved``."""
+    sections = {"signature": "signatures", "template": "templates"}
+    return {
+        f"{sections[d.kind]}/{d.key}": d.inputs.get("wait_timeout", 600.0)
+        for d in catalog
+        if d.inputs.get("wait_for") == "approved"
+    }
+
+
+def test_one_resource_waits_for_every_entry_declared_wait_for_approved(
+    example: tuple[Catalog, ProgramRun],
+) -> None:
+    catalog, run = example
+    waited = _waited(catalog)
+    if not waited:
+        assert run.reviews is None
+        return
+    reviews = run.reviews
+    assert reviews is not None and reviews.name == "reviews"
+    objects = {o["key"]: o for o in reviews.inputs["objects"]}
+    assert {k: o["timeout"] for k, o in objects.items()} == waited
+    for key, obj in objects.items():
+        entry = key.split("/", 1)[1]
+        assert obj["id"] == MOCK_IDS[TYPES[obj["kind"]]].format(entry)
+        assert obj["app_id"] == run.get(entry).inputs["app_id"]
+        assert obj["region"] == run.get(entry).inputs["region"]
+    # it is declared once everything it waits for is: it depends on each of them
+    assert reviews.dependencies == {run.urn(k.split("/", 1)[1]) for k in waited}
 
 
 def test_dependencies_flow_through_the_references(example: tuple[Catalog, ProgramRun]) -> None:
@@ -315,18 +376,31 @@ def test_outputs_are_grouped_by_kind_and_keyed_like_the_catalog(
             "id": f"upload-{file.key}",
             "file_id": f"file-{file.key}",
         }
+    # a waited entry exports what its review decided; the others their own outputs
+    waited = _waited(catalog)
     for signature in catalog.of_kind("signature"):
         exported = outputs["signatures"][signature.key]
+        key = f"signatures/{signature.key}"
         assert exported["id"] == f"sig-{signature.key}"
-        assert exported["signature_id"] == f"sid-{signature.key}"
-        assert exported["status"] == "PENDING_REVIEW"
-        assert exported["channel_num"] == f"csms-{signature.key}"
+        if key in waited:
+            assert exported["signature_id"] == f"rsid-{key}"
+            assert exported["status"] == f"APPROVED-{key}"
+            assert exported["channel_num"] == f"rcsms-{key}"
+        else:
+            assert exported["signature_id"] == f"sid-{signature.key}"
+            assert exported["status"] == "PENDING_REVIEW"
+            assert exported["channel_num"] == f"csms-{signature.key}"
         assert exported.get("review_desc") is None
     for template in catalog.of_kind("template"):
         exported = outputs["templates"][template.key]
+        key = f"templates/{template.key}"
         assert exported["id"] == f"tpl-{template.key}"
-        assert exported["template_id"] == f"tid-{template.key}"
-        assert exported["flow_status"] == "Reviewing"
+        if key in waited:
+            assert exported["template_id"] == f"rtid-{key}"
+            assert exported["flow_status"] == f"APPROVED-{key}"
+        else:
+            assert exported["template_id"] == f"tid-{template.key}"
+            assert exported["flow_status"] == "Reviewing"
         assert exported["segments"] == 2
     assert {kind: set(values) for kind, values in outputs.items()} == {
         section: {d.key for d in catalog.of_kind(kind)}  # type: ignore[arg-type]

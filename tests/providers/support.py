@@ -19,7 +19,8 @@ from typing import Any, Literal
 
 import httpx
 
-from providers.resources import AppProvider, MsgsmsProvider
+from providers.resources import AppProvider
+from providers.resources.base import ConfiguredProvider
 from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
 from tests.support.interceptor import Interceptor
 from tests.support.provider_host import (
@@ -44,7 +45,7 @@ __all__ = [
     "stack_config",
 ]
 
-Kind = type[MsgsmsProvider]
+Kind = type[ConfiguredProvider]
 #: Seconds to wait for a line the provider printed before its answer arrived.
 OUTPUT_LAG = 30.0
 

@@ -24,17 +24,25 @@ SHOP = {
 }
 
 
-def test_create_returns_every_output_and_the_secret_of_the_new_app(
+def test_create_returns_what_the_answer_shows_and_a_refresh_reads_the_rest(
     deployment: Deployment, emulator: EmulatorProcess
 ) -> None:
+    mark = deployment.mark()
     app = deployment.create(AppProvider, "shop", SHOP)
     [stored] = objects(emulator, "apps")
+    # the adopt lookup (apps adopt by default), then the POST: nothing is read back
+    assert [c.split()[0] for c in deployment.api_calls(mark)] == ["GET", "POST"]
     assert app.id == stored["id"]
     assert app["app_key"] == stored["app_key"]
     assert app["app_secret"] == stored["app_secret"]
-    assert (app["status"], app["app_name"], app["scope"]) == ("LAUNCHED", "shop-notify", "cn")
+    assert (app["app_name"], app["scope"]) == ("shop-notify", "cn")
     assert app["up_link_addr"] == SHOP["up_link_addr"]
-    assert app["app_access_addr"] == stored["app_access_addr"]
+    assert app["status"] is None and app["app_access_addr"] is None  # not in the answer
+    refreshed = deployment.refresh(app)
+    assert refreshed is not None
+    assert refreshed["status"] == "LAUNCHED"
+    assert refreshed["app_access_addr"] == stored["app_access_addr"]
+    assert refreshed["app_secret"] == stored["app_secret"]  # kept: only the answer had it
 
 
 def test_a_second_up_with_nothing_changed_makes_no_api_call(deployment: Deployment) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from providers.resources import SignatureProvider
+from providers.resources import ReviewsProvider, SignatureProvider
 from tests.providers.support import (
     Deployment,
     State,
@@ -21,10 +21,10 @@ NAMES = ["云商城", "云物流", "云支付", "云会员", "云售后", "云�
 
 
 def signature(app: State, name: str) -> dict[str, Any]:
-    return signature_inputs(app, name, wait_for="approved")
+    return signature_inputs(app, name)
 
 
-def test_concurrent_creates_and_waits_on_one_provider(
+def test_concurrent_creates_then_one_wait_for_all_their_reviews(
     deployment: Deployment, emulator: EmulatorProcess
 ) -> None:
     set_review(emulator, "auto", 1.0)
@@ -37,8 +37,23 @@ def test_concurrent_creates_and_waits_on_one_provider(
             )
         )
     assert sorted(s["signature_name"] for s in states) == sorted(NAMES)
-    assert {s["status"] for s in states} == {"REVIEW_PROCESSING_COMPLETED"}
     assert {s.id for s in states} == {s["id"] for s in objects(emulator, "signatures")}
+    waited = [
+        {
+            "key": f"signatures/{s.name}",
+            "kind": "signature",
+            "region": "cn-north-4",
+            "app_id": app.id,
+            "id": s.id,
+            "name": s["signature_name"],
+            "submitted_at": s["submitted_at"],
+            "timeout": 60,
+        }
+        for s in states
+    ]
+    reviews = deployment.create(ReviewsProvider, "reviews", {"objects": waited})
+    statuses = {d["status"] for d in reviews["decisions"].values()}
+    assert len(reviews["decisions"]) == len(NAMES) and statuses == {"REVIEW_PROCESSING_COMPLETED"}
 
 
 def test_concurrent_calls_share_one_iam_token(
@@ -61,7 +76,7 @@ def test_concurrent_calls_share_one_iam_token(
     with ProviderHost(PROJECT_ROOT, project="msgsms") as host:
         host.configure(config)
         with_password = Deployment(host, emulator)
-        news = [{**signature(app, name), "wait_for": "none"} for name in NAMES]
+        news = [signature(app, name) for name in NAMES]
         with ThreadPoolExecutor(len(NAMES)) as pool:
             states = list(
                 pool.map(

@@ -18,7 +18,7 @@ from providers.resources import (
     SignatureProvider,
     TemplateProvider,
 )
-from tests.providers.support import Deployment, signature_inputs, stack_config
+from tests.providers.support import Deployment, objects, signature_inputs, stack_config
 from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
 from tests.support.provider_host import ProviderError, ProviderHost, unwrap_secret
 
@@ -101,4 +101,4 @@ def test_credentials_from_the_environment_alone_are_enough(emulator: EmulatorPro
     with ProviderHost(PROJECT_ROOT, project="msgsms", env=env) as host:
         host.configure(config)
         app = Deployment(host, emulator).app()
-    assert app["status"] == "LAUNCHED"
+    assert app["app_key"] == objects(emulator, "apps")[0]["app_key"]

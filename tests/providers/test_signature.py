@@ -15,8 +15,6 @@ from providers.resources import SignatureProvider
 from tests.emulator.sdk import msgsms_client
 from tests.providers.support import (
     Deployment,
-    ReviewDecision,
-    Reviewer,
     State,
     decide,
     intercepted,
@@ -58,68 +56,6 @@ def test_numbers_as_floats_and_lower_case_yes_no_make_no_diff(
     same = signature(app, signature_source=0.0, is_involved_third="no")
     assert deployment.up(sig, same).op == "same"
     assert deployment.api_calls(mark) == []
-
-
-def test_wait_for_approved_reports_the_approval(
-    deployment: Deployment, emulator: EmulatorProcess, app: State
-) -> None:
-    set_review(emulator, "manual")
-    mark = deployment.mark()
-    waiting = "waiting for review: PENDING_REVIEW"
-    approve: ReviewDecision = ("approve", None, None)
-
-    def provider_waits() -> bool:
-        return any(waiting in line for line in deployment.notices(mark))
-
-    with Reviewer(emulator, "signatures", approve, when=provider_waits):
-        sig = deployment.create(SignatureProvider, "sig", signature(app, wait_for="approved"))
-    assert (sig["status"], sig["review_state"]) == ("REVIEW_PROCESSING_COMPLETED", "approved")
-    assert sig["channel_num"]
-    notices = deployment.notices(mark, expect="approved (")
-    assert any(waiting in n for n in notices)
-    assert "approved (REVIEW_PROCESSING_COMPLETED)" in notices[-1]
-
-
-def test_wait_for_approved_reports_a_rejection_with_the_reason_and_does_not_fail(
-    deployment: Deployment, emulator: EmulatorProcess, app: State
-) -> None:
-    set_review(emulator, "manual")
-    mark = deployment.mark()
-    with Reviewer(emulator, "signatures", ("reject", "licence unreadable", None)):
-        sig = deployment.create(SignatureProvider, "sig", signature(app, wait_for="approved"))
-    assert (sig["status"], sig["review_state"]) == ("REVIEW_NOT_PASS", "rejected")
-    assert sig["review_desc"] == "licence unreadable"
-    notices = deployment.notices(mark, expect="rejected (")
-    assert "rejected (REVIEW_NOT_PASS): licence unreadable" in notices[-1]
-
-
-def test_wait_for_approved_gives_up_after_wait_timeout_and_reports_pending(
-    deployment: Deployment, emulator: EmulatorProcess, app: State
-) -> None:
-    set_review(emulator, "manual")
-    mark = deployment.mark()
-    sig = deployment.create(
-        SignatureProvider, "sig", signature(app, wait_for="approved", wait_timeout=1.5)
-    )
-    assert (sig["status"], sig["review_state"]) == ("PENDING_REVIEW", "pending")
-    assert "still PENDING_REVIEW after 2s" in deployment.notices(mark, expect="still")[-1]
-
-
-def test_waiting_applies_for_activation_of_a_signature_waiting_for_it(
-    deployment: Deployment, emulator: EmulatorProcess, app: State
-) -> None:
-    set_review(emulator, "manual")
-    decisions: list[ReviewDecision] = [
-        ("approve", None, "TO_BE_ACTIVATED"),
-        ("approve", None, None),
-    ]
-    mark = deployment.mark()
-    with Reviewer(emulator, "signatures", *decisions) as reviewer:
-        sig = deployment.create(SignatureProvider, "sig", signature(app, wait_for="approved"))
-    assert sig["status"] == "REVIEW_PROCESSING_COMPLETED"
-    assert reviewer.decided == [sig.id, sig.id]
-    assert deployment.saw(mark, "applying for activation")
-    assert any(c.endswith(f"/signatures/{sig.id}/active") for c in deployment.api_calls(mark))
 
 
 def test_a_rejected_signature_changes_in_place_and_is_resubmitted(
@@ -313,7 +249,7 @@ def test_check_reports_every_rule_by_property(deployment: Deployment, app: State
 def test_refresh_of_an_unchanged_signature_leaves_no_diff(
     deployment: Deployment, app: State
 ) -> None:
-    news = signature(app, wait_for="none", qualification_id="")
+    news = signature(app, qualification_id="")
     sig = deployment.create(SignatureProvider, "sig", news)
     refreshed = deployment.refresh(sig)
     assert refreshed is not None

@@ -107,7 +107,6 @@ def test_new_content_description_or_region_replace_the_upload(
     # deleting the old upload needs no API call: only the new upload was sent
     assert deployment.api_calls(mark) == [
         f"POST /v2/{emulator.region(news['region'])['project_id']}/msgsms/upload-files",
-        f"GET /v2/{emulator.region(news['region'])['project_id']}/msgsms/upload-files",
     ]
 
 

@@ -17,7 +17,6 @@ from tests.emulator.sdk import msgsms_client
 from tests.providers.support import (
     Decision,
     Deployment,
-    Reviewer,
     State,
     decide,
     intercepted,
@@ -69,23 +68,33 @@ def template(shop: tuple[State, State], **extra: Any) -> dict[str, Any]:
     }
 
 
-def test_create_waits_for_approval_and_outputs_the_review_variables_and_segments(
+def test_create_is_its_post_and_a_refresh_reads_the_review_and_variables(
     deployment: Deployment, emulator: EmulatorProcess, shop: tuple[State, State]
 ) -> None:
+    deployment.create(TemplateProvider, "other", template(shop, template_name="other"))
     mark = deployment.mark()
-    with Reviewer(emulator, "templates", ("approve", None, None)):
-        tpl = deployment.create(TemplateProvider, "shipped", template(shop, wait_for="approved"))
-    [stored] = objects(emulator, "templates")
-    assert tpl.id == stored["id"]
-    assert (tpl["flow_status"], tpl["review_state"]) == ("Adopted", "approved")
-    assert tpl["template_id"] == stored["template_id"] and tpl["template_id"]
+    tpl = deployment.create(TemplateProvider, "shipped", template(shop))
+    # the app's templates were listed by the first create: this one is its POST alone
+    assert [c.split()[0] for c in deployment.api_calls(mark)] == ["POST"]
+    stored = next(t for t in objects(emulator, "templates") if t["id"] == tpl.id)
+    assert (tpl["flow_status"], tpl["review_state"]) == ("Reviewing", "pending")
+    assert tpl["template_id"] is None and tpl["submitted_at"]
     assert tpl["variables"] == [
-        {"variable_index": 1, "variable_type": "CHARDIGIT", "variable_length": 20},
-        {"variable_index": 2, "variable_type": "DATETIME", "variable_length": 20},
+        {"variable_index": 1, "variable_type": "CHARDIGIT"},
+        {"variable_index": 2, "variable_type": "DATETIME"},
     ]
     # 【云商城shop】 (9) + 13 fixed characters + 2 x 20 for the variables = 62: one segment
     assert tpl["segments"] == 1
-    assert "approved (Adopted)" in deployment.notices(mark, expect="approved")[-1]
+    decide(emulator, "templates", tpl.id, "approve")
+    refreshed = deployment.refresh(tpl)
+    assert refreshed is not None
+    assert (refreshed["flow_status"], refreshed["review_state"]) == ("Adopted", "approved")
+    assert refreshed["template_id"] == stored["template_id"] or refreshed["template_id"]
+    assert refreshed["variables"] == [
+        {"variable_index": 1, "variable_type": "CHARDIGIT", "variable_length": 20},
+        {"variable_index": 2, "variable_type": "DATETIME", "variable_length": 20},
+    ]
+    assert refreshed["submitted_at"] == tpl["submitted_at"]
 
 
 def test_a_second_up_makes_no_api_call_even_with_reordered_lists(
@@ -351,13 +360,13 @@ def test_check_reports_template_rules_by_property(
 def test_refresh_of_an_unchanged_template_leaves_no_diff(
     deployment: Deployment, shop: tuple[State, State]
 ) -> None:
-    tpl = deployment.create(TemplateProvider, "shipped", template(shop, wait_for="none"))
+    tpl = deployment.create(TemplateProvider, "shipped", template(shop))
     refreshed = deployment.refresh(tpl)
     assert refreshed is not None
     assert {k: v for k, v in refreshed.inputs.items() if k != "__provider"} == {
         k: v for k, v in tpl.inputs.items() if k != "__provider"
     }
-    assert deployment.diff(refreshed, template(shop, wait_for="none")).changes == "none"
+    assert deployment.diff(refreshed, template(shop)).changes == "none"
 
 
 def test_a_new_signature_name_only_recounts_segments_without_api_calls(

@@ -7,7 +7,7 @@ import itertools
 import pytest
 from pulumi.output import Unknown
 
-from providers.resources.review import Waiter
+from providers.resources.reviews import Waiter
 from providers.resources.schema import Field, normalise, normalise_value, same_value
 
 
