@@ -17,12 +17,17 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
-from . import admin, iam
-from .errors import AdminError, EmulatorError, GatewayError, IamError, MsgsmsError
-from .gateway import Gateway
+from .admin import routes as admin_routes
+from .admin import sending as admin_sending
+from .admin.errors import AdminError
+from .core.errors import EmulatorError
+from .gateway.errors import GatewayError
+from .gateway.middleware import Gateway
+from .iam import routes as iam_routes
+from .iam.errors import IamError
 from .msgsms import routes as msgsms_routes
+from .msgsms.errors import MsgsmsError
 from .openapi import openapi_document
-from .smsapi import admin as smsapi_admin
 from .smsapi import routes as smsapi_routes
 from .smsapi.auth import authenticate_smsapi
 from .smsapi.errors import SmsapiError
@@ -75,7 +80,7 @@ def _describe(errors: Any) -> str:
 
 
 def create_app(state: EmulatorState) -> ASGIApp:
-    """The emulator as one ASGI app, wrapped in its :class:`~emulator.gateway.Gateway`."""
+    """The emulator as one ASGI app, wrapped in its gateway (:mod:`emulator.gateway.middleware`)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -125,11 +130,11 @@ def create_app(state: EmulatorState) -> ASGIApp:
     def redoc() -> HTMLResponse:
         return get_redoc_html(openapi_url="/openapi.json", title=f"{app.title} - ReDoc")
 
-    app.include_router(iam.router)
+    app.include_router(iam_routes.router)
     app.include_router(msgsms_routes.router)
     app.include_router(smsapi_routes.router)
-    app.include_router(admin.router)
-    app.include_router(smsapi_admin.router)
+    app.include_router(admin_routes.router)
+    app.include_router(admin_sending.router)
 
     @app.exception_handler(EmulatorError)
     async def emulator_error(request: Request, error: EmulatorError) -> JSONResponse:

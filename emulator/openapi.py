@@ -21,7 +21,7 @@ from fastapi.routing import RouteContext, iter_route_contexts
 from pydantic import BaseModel, Field
 from starlette.routing import BaseRoute
 
-from .gateway import COMMON_PATHS, MAIN_PREFIXES, REGION_PREFIXES
+from .gateway.middleware import COMMON_PATHS, MAIN_PREFIXES, REGION_PREFIXES
 
 __all__ = [
     "SECURITY_SCHEMES",

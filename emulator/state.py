@@ -1,4 +1,5 @@
-"""Everything one emulator process holds: settings, listeners, database and engines."""
+"""Everything one emulator process holds: settings, listeners, database and engines; and the
+routers' dependency on it (:data:`StateDep`)."""
 
 from __future__ import annotations
 
@@ -6,21 +7,24 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from .auth import AkskVerifier, TokenService
-from .clock import Clock
-from .faults import FaultConfig, FaultEngine
-from .identity import Account, load_or_create_account
+from fastapi import Depends, Request
+
+from .core.clock import Clock
+from .core.regions import REGIONS
+from .core.store import Store
+from .gateway.faults import FaultConfig, FaultEngine
+from .gateway.reqlog import RequestLog
+from .gateway.signing import AkskVerifier
+from .iam.identity import Account, load_or_create_account
+from .iam.tokens import TokenService
 from .msgsms.backend import MsgsmsBackend
 from .msgsms.base import BackendContext, Quotas
-from .regions import REGIONS
-from .reqlog import RequestLog
-from .review import ReviewEngine, ReviewPolicy
+from .msgsms.review import ReviewEngine, ReviewPolicy
 from .smsapi.backend import SmsapiBackend
-from .store import Store
 
-__all__ = ["DATABASE_NAME", "EmulatorState", "Listeners", "Settings"]
+__all__ = ["DATABASE_NAME", "EmulatorState", "Listeners", "Settings", "StateDep", "get_state"]
 
 DATABASE_NAME = "emulator.db"
 
@@ -179,3 +183,11 @@ class EmulatorState:
 
     def close(self) -> None:
         self.store.close()
+
+
+def get_state(request: Request) -> EmulatorState:
+    state: EmulatorState = request.app.state.emulator
+    return state
+
+
+StateDep = Annotated[EmulatorState, Depends(get_state)]

@@ -9,9 +9,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import MsgsmsError
-from ..identity import Project
+from ..iam.identity import Project
 from .base import Listing, Service, TimeRange, listing_filter, paginate
+from .errors import MsgsmsError
 from .models import SmsAppAddReq, SmsAppUpdateReq
 
 __all__ = ["AppFilters", "AppService"]

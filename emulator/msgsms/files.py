@@ -7,10 +7,10 @@ import re
 import uuid
 from typing import Any
 
-from ..clock import api_time
-from ..errors import MsgsmsError
-from ..identity import Project
+from ..core.clock import api_time
+from ..iam.identity import Project
 from .base import Service
+from .errors import MsgsmsError
 
 __all__ = ["MAX_FILE_BYTES", "FileService"]
 

@@ -7,10 +7,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from ..deps import StateDep
-from ..errors import GatewayError
-from ..identity import Project
-from ..review import SIGNATURE_STATUSES
+from ..gateway.errors import GatewayError
+from ..iam.identity import Project
+from ..state import StateDep
 from .apps import AppFilters
 from .backend import MsgsmsBackend
 from .base import Listing, TimeRange
@@ -40,6 +39,7 @@ from .models import (
     UploadResult,
     VariableList,
 )
+from .review import SIGNATURE_STATUSES
 from .signatures import SignatureFilters
 from .templates import TemplateFilters
 

@@ -8,11 +8,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import MsgsmsError
-from ..identity import Project
+from ..iam.identity import Project
 from .apps import AppService
 from .base import Listing, Service, TimeRange, insert_row, listing_filter, paginate, update_row
 from .countries import COUNTRIES_BY_ID
+from .errors import MsgsmsError
 from .models import SmsTemplateReq
 from .variables import MAX_VARIABLES, VARIABLE_PATTERN, template_variables
 

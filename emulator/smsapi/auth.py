@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from starlette.types import Scope
 
-from ..auth import ALGORITHM, AkskVerifier, AuthenticationFailed, SignedRequest
+from ..gateway.errors import AuthenticationFailed
+from ..gateway.signing import ALGORITHM, AkskVerifier, SignedRequest
 from .errors import SmsapiError
 from .wsse import check_authorization, parse_username_token, verify_username_token
 

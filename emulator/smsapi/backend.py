@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from ..auth import AkskVerifier
+from ..gateway.signing import AkskVerifier
 from ..msgsms.backend import MsgsmsBackend
 from .callbacks import CallbackOutbox, CallbackWorker
 from .reports import DeliveryOutcomes, load_outcomes, save_outcomes

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ..errors import EmulatorError
+from ..core.errors import EmulatorError
 
 __all__ = ["SUCCESS", "SmsapiError"]
 

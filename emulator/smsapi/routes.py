@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ..deps import StateDep
+from ..state import StateDep
 from .auth import APP_KEY
 from .errors import SmsapiError
 from .submission import (

@@ -34,8 +34,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..msgsms.backend import MsgsmsBackend
+from ..msgsms.review import SIGNATURE_APPROVED
 from ..msgsms.variables import template_variables
-from ..review import SIGNATURE_APPROVED
 from .beijing import beijing_time
 from .callbacks import CallbackOutbox
 from .errors import SUCCESS, SmsapiError

@@ -13,13 +13,20 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import AdminError
 from ..msgsms.base import BackendContext
 from .callbacks import CallbackOutbox
 from .numbers import parse_recipient
 from .sending import SENDABLE_SIGNATURE_STATUSES, api_timestamp
 
-__all__ = ["Uplink", "UplinkService"]
+__all__ = ["Uplink", "UplinkRefused", "UplinkService"]
+
+
+class UplinkRefused(Exception):
+    """An uplink that cannot be delivered; ``missing`` when the app does not exist."""
+
+    def __init__(self, detail: str, *, missing: bool = False) -> None:
+        super().__init__(detail)
+        self.missing = missing
 
 
 class Uplink(BaseModel):
@@ -41,15 +48,15 @@ class UplinkService:
 
     def inject(self, app_id: str, uplink: Uplink) -> dict[str, Any]:
         if parse_recipient(uplink.sender).number is None:
-            raise AdminError(f"from: {uplink.sender!r} is not a mobile number")
+            raise UplinkRefused(f"from: {uplink.sender!r} is not a mobile number")
         with self.ctx.transaction() as conn:
             app = conn.execute("SELECT * FROM apps WHERE id = ?", (app_id,)).fetchone()
             if app is None:
-                raise AdminError(f"no app {app_id}", status_code=404)
+                raise UplinkRefused(f"no app {app_id}", missing=True)
             if app["region"] != "cn":
-                raise AdminError("uplink messages exist for cn apps only")
+                raise UplinkRefused("uplink messages exist for cn apps only")
             if not app["up_link_addr"]:
-                raise AdminError(f"app {app_id} has no up_link_addr to deliver to")
+                raise UplinkRefused(f"app {app_id} has no up_link_addr to deliver to")
             placeholders = ",".join("?" * len(SENDABLE_SIGNATURE_STATUSES))
             channels = [
                 r["channel_num"]
@@ -60,10 +67,10 @@ class UplinkService:
                 )
             ]
             if not channels:
-                raise AdminError(f"app {app_id} has no approved signature to reply to")
+                raise UplinkRefused(f"app {app_id} has no approved signature to reply to")
             to = uplink.to or channels[0]
             if not any(to.startswith(channel) for channel in channels):
-                raise AdminError(
+                raise UplinkRefused(
                     f"to: {to} is not a channel number of the app (optionally with an"
                     f" extension); its channels are {', '.join(channels)}"
                 )

@@ -15,8 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..clock import Clock
-from ..store import Store
+from ..core.clock import Clock
+from ..core.store import Store
 from .beijing import beijing_month
 from .billing import CATEGORIES, category_of, charge
 

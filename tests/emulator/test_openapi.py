@@ -21,8 +21,8 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from schemathesis.core.result import Err
 
 from emulator.app import create_app
-from emulator.gateway import Gateway
-from emulator.regions import REGIONS
+from emulator.core.regions import REGIONS
+from emulator.gateway.middleware import Gateway
 from emulator.state import EmulatorState, Listeners, Settings
 from tests.emulator.api import RawApi
 from tests.emulator.sdk import iam_token

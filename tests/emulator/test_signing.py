@@ -11,20 +11,20 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
-from emulator.auth import (
+from emulator.core.clock import Clock
+from emulator.core.store import Store
+from emulator.gateway.errors import AuthenticationFailed
+from emulator.gateway.signing import (
     EMPTY_PAYLOAD_SHA256,
     AkskVerifier,
-    AuthenticationFailed,
     SignedRequest,
-    TokenService,
     canonical_query,
     canonical_request,
     canonical_uri,
     compute_signature,
 )
-from emulator.clock import Clock
-from emulator.identity import IDENTITY_SCHEMA
-from emulator.store import Store
+from emulator.iam.identity import IDENTITY_SCHEMA
+from emulator.iam.tokens import TokenService
 
 AK = "AKTESTEXAMPLE"
 SK = "SKTESTEXAMPLESECRET"

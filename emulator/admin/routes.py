@@ -7,12 +7,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from .deps import StateDep
+from ..core.regions import REGIONS
+from ..gateway.faults import FaultConfig
+from ..msgsms.base import Quotas
+from ..msgsms.review import SIGNATURE_REJECTED, SIGNATURE_STATUSES, ReviewPolicy
+from ..state import StateDep
 from .errors import AdminError
-from .faults import FaultConfig
-from .msgsms.base import Quotas
-from .regions import REGIONS
-from .review import SIGNATURE_REJECTED, SIGNATURE_STATUSES, ReviewPolicy
 
 __all__ = ["ClockSetting", "ReviewDecision", "router"]
 

@@ -6,12 +6,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from ..deps import StateDep
-from ..regions import REGIONS
-from .reports import DeliveryOutcomes
-from .settings import SendingSettings
-from .uplink import Uplink
-from .usage import MONTH_PATTERN, UsageSeed
+from ..core.regions import REGIONS
+from ..smsapi.reports import DeliveryOutcomes
+from ..smsapi.settings import SendingSettings
+from ..smsapi.uplink import Uplink, UplinkRefused
+from ..smsapi.usage import MONTH_PATTERN, UsageSeed
+from ..state import StateDep
+from .errors import AdminError
 
 __all__ = ["router"]
 
@@ -51,7 +52,10 @@ def delete_outcomes(state: StateDep) -> DeliveryOutcomes:
 @router.post("/apps/{id}/uplink")
 def inject_uplink(state: StateDep, id: str, uplink: Uplink) -> dict[str, Any]:
     """A mobile user's message to one of the app's channels, delivered to its up_link_addr."""
-    return state.smsapi.uplink.inject(id, uplink)
+    try:
+        return state.smsapi.uplink.inject(id, uplink)
+    except UplinkRefused as refused:
+        raise AdminError(str(refused), status_code=404 if refused.missing else 400) from None
 
 
 @router.get("/usage")

@@ -1,6 +1,6 @@
-"""Authentication as Huawei's API gateway does it: IAM tokens and SDK-HMAC-SHA256 signatures.
+"""SDK-HMAC-SHA256 signatures checked as Huawei's API gateway checks them.
 
-The signature check recomputes the signature from the request *as received* (reference §3.2):
+The check recomputes the signature from the request *as received* (reference §3.2):
 the ``SignedHeaders`` list the client sent, the decoded path re-encoded segment by segment with
 a trailing slash, the query re-encoded and sorted, ``UNSIGNED-PAYLOAD`` when the client said so,
 and a 15-minute limit on clock skew. The verifier takes a secret lookup, so the send side can
@@ -9,30 +9,24 @@ use it with app keys as well as the account's AK/SK.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import re
-import secrets
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote, unquote
 
-from .clock import Clock
-from .store import Store
+from ..core.clock import Clock
+from .errors import AuthenticationFailed
 
 __all__ = [
     "ALGORITHM",
     "EMPTY_PAYLOAD_SHA256",
     "MAX_CLOCK_SKEW_SECONDS",
     "AkskVerifier",
-    "AuthenticationFailed",
-    "IssuedToken",
     "SignedRequest",
-    "TokenScope",
-    "TokenService",
     "canonical_query",
     "canonical_request",
     "canonical_uri",
@@ -51,10 +45,6 @@ _AUTHORIZATION = re.compile(
     r"^SDK-HMAC-SHA256\s+Access=(?P<access>[^,\s]+),\s*SignedHeaders=(?P<headers>[^,\s]+),"
     r"\s*Signature=(?P<signature>[0-9a-fA-F]+)\s*$"
 )
-
-
-class AuthenticationFailed(Exception):
-    """The credentials of a request are missing, wrong or expired; the text says which."""
 
 
 @dataclass(frozen=True)
@@ -185,55 +175,3 @@ class AkskVerifier:
         expected = compute_signature(secret, request, signed_headers, sdk_date)
         if not hmac.compare_digest(expected, signature):
             raise AuthenticationFailed("verify aksk signature fail")
-
-
-@dataclass(frozen=True)
-class TokenScope:
-    """What a token was issued for: a project, or the whole domain when ``project_id`` is None."""
-
-    domain_id: str
-    project_id: str | None
-    expires_at: float
-
-
-@dataclass(frozen=True)
-class IssuedToken:
-    token: str
-    issued_at: float
-    expires_at: float
-
-
-class TokenService:
-    """IAM tokens, persisted so they outlive a restart like real ones do."""
-
-    def __init__(self, store: Store, clock: Clock, ttl_seconds: float = 24 * 3600) -> None:
-        self._store = store
-        self._clock = clock
-        self.ttl_seconds = ttl_seconds
-
-    def issue(self, domain_id: str, project_id: str | None) -> IssuedToken:
-        issued_at = self._clock.now()
-        # Shaped like Huawei's PKI tokens and about as long, so header limits get exercised.
-        token = "MII" + base64.b64encode(secrets.token_bytes(768)).decode()
-        expires_at = issued_at + self.ttl_seconds
-        with self._store.transaction() as conn:
-            conn.execute(
-                "INSERT INTO tokens (token, project_id, domain_id, issued_at, expires_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (token, project_id, domain_id, issued_at, expires_at),
-            )
-        return IssuedToken(token=token, issued_at=issued_at, expires_at=expires_at)
-
-    def verify(self, token: str) -> TokenScope:
-        with self._store.transaction() as conn:
-            row = conn.execute(
-                "SELECT project_id, domain_id, expires_at FROM tokens WHERE token = ?", (token,)
-            ).fetchone()
-        if row is None:
-            raise AuthenticationFailed("decrypt token fail")
-        if row["expires_at"] <= self._clock.now():
-            expired = datetime.fromtimestamp(row["expires_at"], UTC).isoformat()
-            raise AuthenticationFailed(f"token expires, expires_at: {expired}")
-        return TokenScope(
-            domain_id=row["domain_id"], project_id=row["project_id"], expires_at=row["expires_at"]
-        )

@@ -23,8 +23,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .clock import Clock
-from .msgsms.variables import VARIABLE_PATTERN, template_variables
+from ..core.clock import Clock
+from .variables import VARIABLE_PATTERN, template_variables
 
 __all__ = [
     "SIGNATURE_APPROVED",

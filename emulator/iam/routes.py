@@ -12,12 +12,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 
-from .clock import iso_time
-from .deps import StateDep
+from ..core.clock import iso_time
+from ..core.regions import REGIONS
+from ..state import EmulatorState, StateDep
 from .errors import IamError
 from .identity import Project
-from .regions import REGIONS
-from .state import EmulatorState
 
 __all__ = ["TokenRequest", "router"]
 
