@@ -197,6 +197,9 @@ def _errors(path: str, method: str, operation: Mapping[str, Any]) -> dict[str, d
             "(E000000, E000503)",
             SendFailure,
         )
+        errors["403"] = _answer(
+            "The client's address is not on the app's IP allow-list (E000620)", SendFailure
+        )
         errors.update(_gateway_faults(GatewayFailure))
     if "requestBody" in operation:
         errors["413"] = _answer("Request entity too large: over 12 MB (APIG.0201)", GatewayFailure)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.regions import REGIONS
 from ..gateway.faults import FaultConfig
+from ..msgsms import allowlist
 from ..msgsms.base import Quotas
 from ..msgsms.review import SIGNATURE_REJECTED, SIGNATURE_STATUSES, ReviewPolicy
 from ..state import StateDep
@@ -39,6 +40,14 @@ class AppStatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Literal["CREATED", "SUSPENDED", "LAUNCHED", "PROCESSING"]
+
+
+class IpWhiteList(BaseModel):
+    """An app's IP allow-list: comma-separated addresses or networks; empty allows all."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ip_white_list: Annotated[str, Field(max_length=allowlist.MAX_LENGTH)]
 
 
 @router.post("/reset")
@@ -119,6 +128,32 @@ def set_app_status(state: StateDep, id: str, body: AppStatusChange) -> dict[str,
         if cursor.rowcount == 0:
             raise AdminError(f"no app {id}", status_code=404)
     return {"id": id, "status": body.status}
+
+
+@router.get("/apps/{id}/ip-white-list", response_model=IpWhiteList)
+def get_ip_white_list(state: StateDep, id: str) -> IpWhiteList:
+    with state.store.transaction() as conn:
+        row = conn.execute("SELECT ip_white_list FROM apps WHERE id = ?", (id,)).fetchone()
+    if row is None:
+        raise AdminError(f"no app {id}", status_code=404)
+    return IpWhiteList(ip_white_list=row["ip_white_list"])
+
+
+@router.put("/apps/{id}/ip-white-list", response_model=IpWhiteList)
+def put_ip_white_list(state: StateDep, id: str, body: IpWhiteList) -> IpWhiteList:
+    """Set the addresses the app's sends may come from, as the console does (E000620 else)."""
+    try:
+        normalised = allowlist.normalise(body.ip_white_list)
+    except ValueError as error:
+        raise AdminError(f"ip_white_list: {error}") from None
+    with state.store.transaction() as conn:
+        cursor = conn.execute(
+            "UPDATE apps SET ip_white_list = ?, updated_at = ? WHERE id = ?",
+            (normalised, state.clock.now(), id),
+        )
+        if cursor.rowcount == 0:
+            raise AdminError(f"no app {id}", status_code=404)
+    return IpWhiteList(ip_white_list=normalised)
 
 
 @router.get("/faults", response_model=FaultConfig)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.regions import REGIONS
+from ..smsapi.numbers import parse_recipient
 from ..smsapi.reports import DeliveryOutcomes
 from ..smsapi.settings import SendingSettings
 from ..smsapi.uplink import Uplink, UplinkRefused
@@ -64,14 +66,14 @@ def get_usage(
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> dict[str, Any]:
     """Billed segments per template type and category, and the cost with the marginal tiers."""
-    return state.smsapi.ledger.summary(month or state.smsapi.ledger.current_month())
+    return state.smsapi.usage(month)
 
 
 @router.post("/usage")
 def seed_usage(state: StateDep, seed: UsageSeed) -> dict[str, Any]:
     """Record usage without sending (e.g. a month at a tier boundary); answers the month."""
     state.smsapi.ledger.seed(seed)
-    return state.smsapi.ledger.summary(seed.month)
+    return state.smsapi.usage(seed.month)
 
 
 @router.get("/messages")
@@ -90,3 +92,49 @@ def list_callbacks(
 ) -> list[dict[str, Any]]:
     """Status reports and uplink messages: fields, state, attempts and the last error."""
     return state.smsapi.outbox.listing(kind)
+
+
+class OptOut(BaseModel):
+    """A number on a signature's opt-out list (``POST``/``DELETE /_emulator/opt-outs``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    signature_id: Annotated[str, Field(min_length=1, max_length=64)]
+    number: Annotated[str, Field(min_length=1, max_length=21)]
+
+
+def _number(given: str) -> str:
+    number = parse_recipient(given).number
+    if number is None:
+        raise AdminError(f"number: {given!r} is not a number like +8613800000000")
+    return number
+
+
+@router.get("/opt-outs")
+def list_opt_outs(
+    state: StateDep,
+    app_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+) -> list[dict[str, Any]]:
+    """Numbers that opted out of signatures' promotions (an R reply, or added here)."""
+    return state.smsapi.opt_outs(app_id)
+
+
+@router.post("/opt-outs")
+def add_opt_out(state: StateDep, entry: OptOut) -> dict[str, Any]:
+    """Put a number on a signature's opt-out list, as its R reply would."""
+    try:
+        return state.smsapi.opt_out(entry.signature_id, _number(entry.number))
+    except LookupError:
+        raise AdminError(f"no signature {entry.signature_id}", status_code=404) from None
+
+
+@router.delete("/opt-outs", status_code=204)
+def remove_opt_out(
+    state: StateDep,
+    signature_id: Annotated[str, Query(min_length=1, max_length=64)],
+    number: Annotated[str, Query(min_length=1, max_length=21)],
+) -> Response:
+    """Take a number off a signature's opt-out list (the console's blocklist removal)."""
+    if not state.smsapi.opt_in(signature_id, _number(number)):
+        raise AdminError(f"{number} is not on the opt-out list of {signature_id}", status_code=404)
+    return Response(status_code=204)

@@ -24,6 +24,10 @@ MSGSMS_MESSAGES: dict[str, str] = {
     "MSGSMS.0013": "Service not yet opened.",
     "MSGSMS.0014": "App does not exist.",
     "MSGSMS.0035": "Failed to delete template from OMP",
+    # The page gives this message's end ("...too long or have space.") and, in Chinese, the
+    # whole meaning (文件名为空、文件名过长或包含空格): the name is empty, too long or has a space.
+    "MSGSMS.0132": "File name is empty, too long or have space.",
+    "MSGSMS.0133": "File name illegal character.",
 }
 
 

@@ -197,7 +197,7 @@ def test_the_send_bodies_are_declared(emulator_session: EmulatorProcess) -> None
     assert set(schema["required"]) == {"from", "smsContent"}
     group = schema["properties"]["smsContent"]["items"]
     assert set(group["required"]) == {"to", "templateId"}
-    assert group["properties"]["to"]["maxItems"] == 500
+    assert group["properties"]["to"]["maxItems"] == 1000
     batch = region["paths"]["/sms/batchSendSms/v1"]["post"]["requestBody"]["content"]
     form = batch["application/x-www-form-urlencoded"]["schema"]
     assert set(form["required"]) == {"from", "to", "templateId"}
