@@ -20,7 +20,7 @@ __all__ = ["MAX_FILE_BYTES", "FileService"]
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NAME_LENGTH = 64
 _SPACE = re.compile(r"\s")
-_FORBIDDEN_NAME = re.compile(r"[\"#'$%&*/|<>{}\[\];?!\\]")
+_FORBIDDEN_NAME = re.compile(r"[\"#'$%&*/|<>{}\[\];?!]")
 _MAGIC: dict[str, tuple[bytes, ...]] = {
     "jpg": (b"\xff\xd8\xff",),
     "jpeg": (b"\xff\xd8\xff",),

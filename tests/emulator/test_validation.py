@@ -83,12 +83,30 @@ def test_the_location_alias_of_region_is_accepted(api: RawApi) -> None:
         ("/templates", [("flow_status", "Approved")], ("query.flow_status",)),
         ("/upload-files", [], ("query.file_id", "Field required")),
         ("/country", [("country_name_en", "")], ("query.country_name_en",)),
+        ("/apps", [("app_name", "x" * 65)], ("query.app_name", "at most 64")),
+        ("/signatures", [("app_name", "x" * 65)], ("query.app_name", "at most 64")),
+        ("/signatures", [("signature_name", "x" * 33)], ("query.signature_name", "at most 32")),
+        ("/templates", [("app_name", "x" * 65)], ("query.app_name", "at most 64")),
+        ("/templates", [("app_key", "x" * 129)], ("query.app_key", "at most 128")),
+        ("/apps", [("sort_key", "x" * 65)], ("query.sort_key", "at most 64")),
+        ("/apps/" + "x" * 65, [], ("path.id", "at most 64")),
+        ("/signatures/" + "x" * 65, [], ("path.id", "at most 64")),
+        ("/templates/" + "x" * 65 + "/varilable", [], ("path.id", "at most 64")),
     ],
 )
 def test_listings_reject_bad_query_parameters(
     api: RawApi, suffix: str, params: list[tuple[str, str]], fragments: tuple[str, ...]
 ) -> None:
     _expect_invalid(api.send("GET", suffix, params=params), *fragments)
+
+
+def test_list_filters_take_the_definitions_lengths(api: RawApi) -> None:
+    assert api.ok("GET", "/templates", params=[("app_key", "k" * 128)])["total"] == 0
+    assert api.ok("GET", "/signatures", params=[("signature_name", "签" * 32)])["total"] == 0
+    # a 64-character id is well-formed: it names no app
+    assert error_of(api.send("GET", "/apps/" + "x" * 64)) == "MSGSMS.0014"
+    long_key = api.send("GET", "/apps", params=[("sort_key", "k" * 64)])
+    _expect_invalid(long_key, "sort_key", "create_time")
 
 
 def test_signature_bodies_are_checked(api: RawApi) -> None:
