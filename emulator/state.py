@@ -16,7 +16,8 @@ from .core.regions import REGIONS
 from .core.store import Store
 from .gateway.faults import FaultConfig, FaultEngine
 from .gateway.reqlog import RequestLog
-from .gateway.signing import AkskVerifier
+from .gateway.signing import AkskVerifier, SigningKey
+from .iam.credentials import TemporaryCredentials
 from .iam.identity import Account, load_or_create_account
 from .iam.tokens import TokenService
 from .msgsms.backend import MsgsmsBackend
@@ -90,6 +91,7 @@ class EmulatorState:
     clock: Clock
     account: Account
     tokens: TokenService
+    temporary: TemporaryCredentials
     aksk: AkskVerifier
     review: ReviewEngine
     faults: FaultEngine
@@ -106,8 +108,12 @@ class EmulatorState:
         clock = Clock()
         account = load_or_create_account(store, REGIONS)
 
-        def secret_for(access_key: str) -> str | None:
-            return account.secret_key if access_key == account.access_key else None
+        temporary = TemporaryCredentials(store, clock)
+
+        def key_for(access_key: str) -> SigningKey | None:
+            if access_key == account.access_key:
+                return SigningKey(account.secret_key)
+            return temporary.key(access_key)
 
         review = ReviewEngine(clock, settings.review_policy())
         context = BackendContext(
@@ -127,7 +133,8 @@ class EmulatorState:
             clock=clock,
             account=account,
             tokens=TokenService(store, clock, settings.token_ttl),
-            aksk=AkskVerifier(clock, secret_for),
+            temporary=temporary,
+            aksk=AkskVerifier(clock, key_for),
             review=review,
             faults=FaultEngine(),
             requests=RequestLog(store),
@@ -170,7 +177,8 @@ class EmulatorState:
             return self.review.apply_due(conn)
 
     def reset(self) -> None:
-        """Wipe every object, log entry and fault; keep credentials, projects and tokens."""
+        """Wipe every object, log entry and fault; keep credentials (temporary ones too),
+        projects and tokens."""
         with self.store.transaction() as conn:
             for hook in self.reset_hooks:
                 hook(conn)

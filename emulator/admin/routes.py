@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.regions import REGIONS
 from ..gateway.faults import FaultConfig
+from ..iam import credentials
 from ..msgsms import allowlist
 from ..msgsms.base import Quotas
 from ..msgsms.review import SIGNATURE_REJECTED, SIGNATURE_STATUSES, ReviewPolicy
@@ -40,6 +41,15 @@ class AppStatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Literal["CREATED", "SUSPENDED", "LAUNCHED", "PROCESSING"]
+
+
+class TemporaryCredentialRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    #: How long the key and its token are valid (IAM's range and default).
+    duration_seconds: Annotated[
+        int, Field(ge=credentials.DURATION_RANGE[0], le=credentials.DURATION_RANGE[1])
+    ] = credentials.DEFAULT_DURATION_SECONDS
 
 
 class IpWhiteList(BaseModel):
@@ -128,6 +138,17 @@ def set_app_status(state: StateDep, id: str, body: AppStatusChange) -> dict[str,
         if cursor.rowcount == 0:
             raise AdminError(f"no app {id}", status_code=404)
     return {"id": id, "status": body.status}
+
+
+@router.post("/temporary-credentials")
+def issue_temporary_credentials(
+    state: StateDep, body: TemporaryCredentialRequest | None = None
+) -> dict[str, dict[str, str]]:
+    """A temporary access key, secret key and security token, in IAM's ``credential`` shape;
+    a request signed with the key must carry the token (``X-Security-Token``) until
+    ``expires_at`` on the emulator's clock. The body is optional: 900 seconds by default."""
+    duration = (body or TemporaryCredentialRequest()).duration_seconds
+    return {"credential": state.temporary.issue(duration)}
 
 
 @router.get("/apps/{id}/ip-white-list", response_model=IpWhiteList)

@@ -3,8 +3,10 @@
 The check recomputes the signature from the request *as received* (reference §3.2):
 the ``SignedHeaders`` list the client sent, the decoded path re-encoded segment by segment with
 a trailing slash, the query re-encoded and sorted, ``UNSIGNED-PAYLOAD`` when the client said so,
-and a 15-minute limit on clock skew. The verifier takes a secret lookup, so the send side can
-use it with app keys as well as the account's AK/SK.
+and a 15-minute limit on clock skew. The verifier takes a key lookup, so the send side can use
+it with app keys as well as the account's AK/SK. A temporary access key comes with a security
+token: the request must carry it in ``X-Security-Token`` (Huawei's SDK adds the header before
+signing, so it is among the signed headers) before it expires.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ __all__ = [
     "MAX_CLOCK_SKEW_SECONDS",
     "AkskVerifier",
     "SignedRequest",
+    "SigningKey",
     "canonical_query",
     "canonical_request",
     "canonical_uri",
@@ -45,6 +48,15 @@ _AUTHORIZATION = re.compile(
     r"^SDK-HMAC-SHA256\s+Access=(?P<access>[^,\s]+),\s*SignedHeaders=(?P<headers>[^,\s]+),"
     r"\s*Signature=(?P<signature>[0-9a-fA-F]+)\s*$"
 )
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """The secret of an access key; a temporary one also has a security token and an expiry."""
+
+    secret: str
+    security_token: str | None = None
+    expires_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -117,9 +129,9 @@ def compute_signature(
 class AkskVerifier:
     """Checks ``Authorization: SDK-HMAC-SHA256 ...`` and locks keys that keep failing."""
 
-    def __init__(self, clock: Clock, secret_for: Callable[[str], str | None]) -> None:
+    def __init__(self, clock: Clock, key_for: Callable[[str], SigningKey | None]) -> None:
         self._clock = clock
-        self._secret_for = secret_for
+        self._key_for = key_for
         self._lock = threading.Lock()
         self._failures: dict[str, int] = {}
         self._locked_until: dict[str, float] = {}
@@ -157,6 +169,13 @@ class AkskVerifier:
     def _check(
         self, request: SignedRequest, access: str, headers: str, signature: str, now: float
     ) -> None:
+        # The key and its security token first: an expired token says so even when the
+        # request's date is off too (a client that kept a temporary key past its expiry).
+        key = self._key_for(access)
+        if key is None:
+            raise AuthenticationFailed("verify aksk signature fail: unknown access key")
+        if key.security_token is not None:
+            _check_security_token(request, key, now)
         sdk_date = request.header("x-sdk-date")
         if not sdk_date:
             raise AuthenticationFailed("verify aksk signature fail: x-sdk-date not found")
@@ -168,10 +187,21 @@ class AkskVerifier:
             ) from None
         if abs(now - signed_at) > MAX_CLOCK_SKEW_SECONDS:
             raise AuthenticationFailed("calc ak sk signature fail:signature expired")
-        secret = self._secret_for(access)
-        if secret is None:
-            raise AuthenticationFailed("verify aksk signature fail: unknown access key")
         signed_headers = headers.split(";")
-        expected = compute_signature(secret, request, signed_headers, sdk_date)
+        expected = compute_signature(key.secret, request, signed_headers, sdk_date)
         if not hmac.compare_digest(expected, signature):
             raise AuthenticationFailed("verify aksk signature fail")
+
+
+def _check_security_token(request: SignedRequest, key: SigningKey, now: float) -> None:
+    token = request.header("x-security-token")
+    if not token:
+        raise AuthenticationFailed(
+            "verify aksk signature fail: x-security-token not found (a temporary access key"
+            " needs its security token)"
+        )
+    if not hmac.compare_digest(token, key.security_token or ""):
+        raise AuthenticationFailed("verify aksk signature fail: the security token is invalid")
+    if key.expires_at is not None and key.expires_at <= now:
+        expired = datetime.fromtimestamp(key.expires_at, UTC).isoformat()
+        raise AuthenticationFailed(f"security token expires, expires_at: {expired}")

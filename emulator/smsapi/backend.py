@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from ..gateway.signing import AkskVerifier
+from ..gateway.signing import AkskVerifier, SigningKey
 from ..msgsms.backend import MsgsmsBackend
 from . import optouts
 from .callbacks import CallbackOutbox, CallbackWorker
@@ -37,17 +37,17 @@ class SmsapiBackend:
         with ctx.store.transaction() as conn:
             self.settings = load_settings(conn)
         #: Verifies SDK-HMAC-SHA256 signatures made with an app's key and secret.
-        self.app_signatures = AkskVerifier(ctx.clock, self._app_secret)
+        self.app_signatures = AkskVerifier(ctx.clock, self._app_key)
         self.outbox = CallbackOutbox(ctx.store, ctx.clock, lambda: self.settings.retry_policy())
         self.callbacks = CallbackWorker(self.outbox)
         self.ledger = UsageLedger(ctx.store, ctx.clock)
         self.sender = SendService(msgsms, self.ledger, self.outbox, lambda: self.settings)
         self.uplink = UplinkService(ctx, self.outbox)
 
-    def _app_secret(self, app_key: str) -> str | None:
+    def _app_key(self, app_key: str) -> SigningKey | None:
         with self.ctx.store.transaction() as conn:
             app = self.msgsms.app_by_key(conn, app_key)
-        return str(app["app_secret"]) if app is not None else None
+        return SigningKey(str(app["app_secret"])) if app is not None else None
 
     def configure(self, settings: SendingSettings) -> None:
         with self.ctx.store.transaction() as conn:

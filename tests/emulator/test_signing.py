@@ -18,6 +18,7 @@ from emulator.gateway.signing import (
     EMPTY_PAYLOAD_SHA256,
     AkskVerifier,
     SignedRequest,
+    SigningKey,
     canonical_query,
     canonical_request,
     canonical_uri,
@@ -147,7 +148,7 @@ def _sdk_signed(method: str, path: str, query: list[tuple[str, str]], body: byte
 
 
 def _verifier(clock: Clock | None = None) -> AkskVerifier:
-    return AkskVerifier(clock or Clock(), lambda ak: SK if ak == AK else None)
+    return AkskVerifier(clock or Clock(), lambda ak: SigningKey(SK) if ak == AK else None)
 
 
 def test_verifier_accepts_what_the_sdk_signs() -> None:
