@@ -12,7 +12,6 @@ from typing import Any
 import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
@@ -27,7 +26,7 @@ from .iam import routes as iam_routes
 from .iam.errors import IamError
 from .msgsms import routes as msgsms_routes
 from .msgsms.errors import MsgsmsError
-from .openapi import openapi_document
+from .openapi import docs_page, openapi_document
 from .smsapi import routes as smsapi_routes
 from .smsapi.auth import authenticate_smsapi
 from .smsapi.errors import SmsapiError
@@ -111,8 +110,7 @@ def create_app(state: EmulatorState) -> ASGIApp:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/openapi.json", include_in_schema=False)
-    def openapi(request: Request) -> JSONResponse:
+    def document(request: Request) -> dict[str, Any]:
         """The document of the port that was called."""
         region: str | None = request.state.region
         if region not in documents:
@@ -120,15 +118,17 @@ def create_app(state: EmulatorState) -> ASGIApp:
             documents[region] = openapi_document(
                 app.routes, region=region, server_url=url, version=_VERSION
             )
-        return JSONResponse(documents[region])
+        return documents[region]
 
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(request: Request) -> JSONResponse:
+        return JSONResponse(document(request))
+
+    # FastAPI's Swagger UI and ReDoc load scripts from a CDN: blank offline.
     @app.get("/docs", include_in_schema=False)
-    def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{app.title} - Swagger UI")
-
     @app.get("/redoc", include_in_schema=False)
-    def redoc() -> HTMLResponse:
-        return get_redoc_html(openapi_url="/openapi.json", title=f"{app.title} - ReDoc")
+    def docs(request: Request) -> HTMLResponse:
+        return HTMLResponse(docs_page(document(request)))
 
     app.include_router(iam_routes.router)
     app.include_router(msgsms_routes.router)

@@ -14,6 +14,7 @@ from ..msgsms import allowlist
 from ..msgsms.base import Quotas
 from ..msgsms.review import SIGNATURE_REJECTED, SIGNATURE_STATUSES, ReviewPolicy
 from ..state import StateDep
+from .changes import updated
 from .errors import AdminError
 
 __all__ = ["ClockSetting", "ReviewDecision", "router"]
@@ -89,7 +90,9 @@ def get_review_policy(state: StateDep) -> ReviewPolicy:
 
 
 @router.put("/review-policy", response_model=ReviewPolicy)
-def put_review_policy(state: StateDep, policy: ReviewPolicy) -> ReviewPolicy:
+def put_review_policy(state: StateDep, changes: ReviewPolicy) -> ReviewPolicy:
+    """Change the fields given; the others keep their values (at first the ``serve`` flags)."""
+    policy = updated(state.review.policy, changes)
     with state.store.transaction() as conn:
         state.review.set_policy(conn, policy)
     return policy
@@ -183,7 +186,9 @@ def get_faults(state: StateDep) -> FaultConfig:
 
 
 @router.put("/faults", response_model=FaultConfig)
-def put_faults(state: StateDep, config: FaultConfig) -> FaultConfig:
+def put_faults(state: StateDep, changes: FaultConfig) -> FaultConfig:
+    """Change the fields given; the others keep their values (``DELETE`` clears them all)."""
+    config = updated(state.faults.config, changes)
     state.faults.configure(config)
     return config
 
@@ -200,7 +205,9 @@ def get_quotas(state: StateDep) -> Quotas:
 
 
 @router.put("/quotas", response_model=Quotas)
-def put_quotas(state: StateDep, quotas: Quotas) -> Quotas:
+def put_quotas(state: StateDep, changes: Quotas) -> Quotas:
+    """Change the quotas given; the others keep their values (at first the ``serve`` flags)."""
+    quotas = updated(state.quotas, changes)
     state.quotas = quotas
     return quotas
 

@@ -14,6 +14,7 @@ from ..smsapi.settings import SendingSettings
 from ..smsapi.uplink import Uplink, UplinkRefused
 from ..smsapi.usage import MONTH_PATTERN, UsageSeed
 from ..state import StateDep
+from .changes import updated
 from .errors import AdminError
 
 __all__ = ["router"]
@@ -27,8 +28,10 @@ def get_sending(state: StateDep) -> SendingSettings:
 
 
 @router.put("/sending", response_model=SendingSettings)
-def put_sending(state: StateDep, settings: SendingSettings) -> SendingSettings:
-    """Report delay, callback retries and a fixed Beijing time for the promotion window."""
+def put_sending(state: StateDep, changes: SendingSettings) -> SendingSettings:
+    """Report delay, callback retries, a fixed Beijing time for the promotion window, billing.
+    Change the fields given; the others keep their values."""
+    settings = updated(state.smsapi.settings, changes)
     state.smsapi.configure(settings)
     return settings
 
@@ -39,9 +42,10 @@ def get_outcomes(state: StateDep) -> DeliveryOutcomes:
 
 
 @router.put("/outcomes", response_model=DeliveryOutcomes)
-def put_outcomes(state: StateDep, outcomes: DeliveryOutcomes) -> DeliveryOutcomes:
-    """The status the reports of each number carry (default DELIVRD), from now on."""
-    state.smsapi.set_outcomes(outcomes)
+def put_outcomes(state: StateDep, changes: DeliveryOutcomes) -> DeliveryOutcomes:
+    """The status the reports of each number carry (default DELIVRD), from now on. Change the
+    fields given (``numbers`` is replaced as a whole); the others keep their values."""
+    state.smsapi.set_outcomes(updated(state.smsapi.outcomes(), changes))
     return state.smsapi.outcomes()
 
 

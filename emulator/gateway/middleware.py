@@ -63,7 +63,7 @@ class Gateway:
         scope.setdefault("state", {}).update(request_id=request_id, region=region)
         send = _with_request_id(send, request_id)
         path: str = scope["path"]
-        if path in COMMON_PATHS or path.startswith("/docs/"):
+        if path in COMMON_PATHS:
             await self._run(scope, receive, send)
             return
         allowed = REGION_PREFIXES if region else MAIN_PREFIXES
