@@ -60,19 +60,23 @@ def test_the_sdk_uses_a_temporary_key_with_its_security_token(emulator: Emulator
     assert [app.id for app in listed.results] == [created.id]
 
 
-def test_the_security_token_is_signed_with_the_request(emulator: EmulatorProcess) -> None:
-    issued = _issue(emulator)
-    credentials = _credentials(emulator, issued).with_security_token(issued["securitytoken"])
-    base = emulator.region(REGION)["msgsms_url"]
-    request = SdkRequest(
+def _list_apps(emu: EmulatorProcess, **headers: str) -> SdkRequest:
+    """ListAppDetails as the SDK builds it, before signing."""
+    base = emu.region(REGION)["msgsms_url"]
+    return SdkRequest(
         method="GET",
         schema="http",
         host=base.split("://", 1)[1],
-        resource_path=f"/v2/{emulator.region(REGION)['project_id']}/msgsms/apps",
+        resource_path=f"/v2/{emu.region(REGION)['project_id']}/msgsms/apps",
         query_params=[],
-        header_params={"Content-Type": "application/json"},
+        header_params={"Content-Type": "application/json", **headers},
     )
-    signed = credentials.sign_request(request)
+
+
+def test_the_security_token_is_signed_with_the_request(emulator: EmulatorProcess) -> None:
+    issued = _issue(emulator)
+    credentials = _credentials(emulator, issued).with_security_token(issued["securitytoken"])
+    signed = credentials.sign_request(_list_apps(emulator))
     assert "x-security-token" in signed.header_params["Authorization"]
 
 
@@ -113,22 +117,11 @@ def _signed_at_emulator_time(emu: EmulatorProcess, credentials: BasicCredentials
     """A call signed by the SDK's signer, dated by the emulator's moved clock."""
     offset = emu.admin.get("/clock").json()["offset_seconds"]
     moment = datetime.fromtimestamp(datetime.now(UTC).timestamp() + offset, UTC)
-    base = emu.region(REGION)["msgsms_url"]
-    request = SdkRequest(
-        method="GET",
-        schema="http",
-        host=base.split("://", 1)[1],
-        resource_path=f"/v2/{emu.region(REGION)['project_id']}/msgsms/apps",
-        query_params=[],
-        header_params={
-            "Content-Type": "application/json",
-            "X-Sdk-Date": moment.strftime("%Y%m%dT%H%M%SZ"),
-        },
-    )
+    request = _list_apps(emu, **{"X-Sdk-Date": moment.strftime("%Y%m%dT%H%M%SZ")})
     signed = credentials.sign_request(request)
     Signer.process_request_uri(signed)
-    response = httpx.get(base + signed.uri, headers=dict(signed.header_params), timeout=30)
-    return response.status_code
+    url = emu.region(REGION)["msgsms_url"] + signed.uri
+    return httpx.get(url, headers=dict(signed.header_params), timeout=30).status_code
 
 
 @pytest.mark.parametrize("duration", [0, 899, 86401])
