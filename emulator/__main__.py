@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .regions import REGIONS
+from .core.regions import REGIONS
 from .server import serve
 from .state import Settings
 

@@ -12,17 +12,21 @@ from typing import Any
 import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
-from . import admin, iam
-from .errors import AdminError, EmulatorError, GatewayError, IamError, MsgsmsError
-from .gateway import Gateway
+from .admin import routes as admin_routes
+from .admin import sending as admin_sending
+from .admin.errors import AdminError
+from .core.errors import EmulatorError
+from .gateway.errors import GatewayError
+from .gateway.middleware import Gateway
+from .iam import routes as iam_routes
+from .iam.errors import IamError
 from .msgsms import routes as msgsms_routes
-from .openapi import openapi_document
-from .smsapi import admin as smsapi_admin
+from .msgsms.errors import MsgsmsError
+from .openapi import docs_page, openapi_document
 from .smsapi import routes as smsapi_routes
 from .smsapi.auth import authenticate_smsapi
 from .smsapi.errors import SmsapiError
@@ -75,7 +79,7 @@ def _describe(errors: Any) -> str:
 
 
 def create_app(state: EmulatorState) -> ASGIApp:
-    """The emulator as one ASGI app, wrapped in its :class:`~emulator.gateway.Gateway`."""
+    """The emulator as one ASGI app, wrapped in its gateway (:mod:`emulator.gateway.middleware`)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -106,8 +110,7 @@ def create_app(state: EmulatorState) -> ASGIApp:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/openapi.json", include_in_schema=False)
-    def openapi(request: Request) -> JSONResponse:
+    def document(request: Request) -> dict[str, Any]:
         """The document of the port that was called."""
         region: str | None = request.state.region
         if region not in documents:
@@ -115,21 +118,23 @@ def create_app(state: EmulatorState) -> ASGIApp:
             documents[region] = openapi_document(
                 app.routes, region=region, server_url=url, version=_VERSION
             )
-        return JSONResponse(documents[region])
+        return documents[region]
 
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(request: Request) -> JSONResponse:
+        return JSONResponse(document(request))
+
+    # FastAPI's Swagger UI and ReDoc load scripts from a CDN: blank offline.
     @app.get("/docs", include_in_schema=False)
-    def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{app.title} - Swagger UI")
-
     @app.get("/redoc", include_in_schema=False)
-    def redoc() -> HTMLResponse:
-        return get_redoc_html(openapi_url="/openapi.json", title=f"{app.title} - ReDoc")
+    def docs(request: Request) -> HTMLResponse:
+        return HTMLResponse(docs_page(document(request)))
 
-    app.include_router(iam.router)
+    app.include_router(iam_routes.router)
     app.include_router(msgsms_routes.router)
     app.include_router(smsapi_routes.router)
-    app.include_router(admin.router)
-    app.include_router(smsapi_admin.router)
+    app.include_router(admin_routes.router)
+    app.include_router(admin_sending.router)
 
     @app.exception_handler(EmulatorError)
     async def emulator_error(request: Request, error: EmulatorError) -> JSONResponse:

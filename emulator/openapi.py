@@ -1,4 +1,5 @@
-"""The OpenAPI documents the emulator publishes at ``/openapi.json``, one per kind of port.
+"""The OpenAPI documents the emulator publishes at ``/openapi.json``, one per kind of port, and
+the page at ``/docs`` that lists them.
 
 The main port documents IAM, the admin API and ``/health``; a region's port documents that
 region's MSGSMS and SMSApi and ``/health``: exactly the routes the gateway lets through there.
@@ -9,10 +10,15 @@ FastAPI's generated document is completed with what the framework cannot know:
   because the app turns validation failures into 400s of the API the path belongs to;
 * the authentication each API takes (an IAM token or an AK/SK signature; an app's signature
   or WSSE for SMSApi), per operation, with token creation taking none.
+
+The page at ``/docs`` (and ``/redoc``) is plain HTML made from the port's document, with no
+script and nothing fetched from elsewhere, so it works offline: every operation with its
+parameters, body, answers and authentication, and a link to the document itself.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -21,7 +27,7 @@ from fastapi.routing import RouteContext, iter_route_contexts
 from pydantic import BaseModel, Field
 from starlette.routing import BaseRoute
 
-from .gateway import COMMON_PATHS, MAIN_PREFIXES, REGION_PREFIXES
+from .gateway.middleware import COMMON_PATHS, MAIN_PREFIXES, REGION_PREFIXES
 
 __all__ = [
     "SECURITY_SCHEMES",
@@ -30,6 +36,7 @@ __all__ = [
     "IamFailure",
     "SendFailure",
     "ServiceFailure",
+    "docs_page",
     "openapi_document",
 ]
 
@@ -197,6 +204,9 @@ def _errors(path: str, method: str, operation: Mapping[str, Any]) -> dict[str, d
             "(E000000, E000503)",
             SendFailure,
         )
+        errors["403"] = _answer(
+            "The client's address is not on the app's IP allow-list (E000620)", SendFailure
+        )
         errors.update(_gateway_faults(GatewayFailure))
     if "requestBody" in operation:
         errors["413"] = _answer("Request entity too large: over 12 MB (APIG.0201)", GatewayFailure)
@@ -264,3 +274,78 @@ def openapi_document(
         servers=[{"url": server_url}],
     )
     return _complete(document)
+
+
+_STYLE = """
+body { font-family: sans-serif; margin: 2em auto; max-width: 70em; padding: 0 1em; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 1.5em; }
+th, td { border: 1px solid #ccc; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
+code { font-size: 0.95em; }
+.method { font-weight: bold; }
+"""
+
+
+def _text(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _schema_name(schema: Mapping[str, Any]) -> str:
+    if "$ref" in schema:
+        return str(schema["$ref"]).rsplit("/", 1)[1]
+    if "anyOf" in schema:
+        return " | ".join(_schema_name(option) for option in schema["anyOf"])
+    if "enum" in schema:
+        return " | ".join(str(value) for value in schema["enum"])
+    if schema.get("type") == "array":
+        return f"array of {_schema_name(schema.get('items', {}))}"
+    return str(schema.get("type", "object"))
+
+
+def _operation_rows(path: str, method: str, operation: Mapping[str, Any]) -> str:
+    parameters = ", ".join(
+        f"<code>{_text(p['name'])}</code> ({_text(p['in'])}"
+        f"{', required' if p.get('required') else ''})"
+        for p in operation.get("parameters", [])
+    )
+    body = operation.get("requestBody")
+    if body:
+        media = ", ".join(
+            f"{_text(kind)}: <code>{_text(_schema_name(content.get('schema', {})))}</code>"
+            for kind, content in body.get("content", {}).items()
+        )
+        parameters = f"{parameters}<br>body {media}" if parameters else f"body {media}"
+    answers = ", ".join(_text(status) for status in operation.get("responses", {}))
+    security = operation.get("security")
+    schemes = (
+        "none"
+        if security == []
+        else " or ".join(" + ".join(option) for option in security)
+        if security
+        else "-"
+    )
+    summary = operation.get("summary") or operation.get("operationId", "")
+    description = (operation.get("description") or "").strip().split("\n\n")[0]
+    return (
+        f"<tr><td class=method>{_text(method.upper())}</td><td><code>{_text(path)}</code></td>"
+        f"<td>{_text(summary)}<br>{_text(description)}</td><td>{parameters}</td>"
+        f"<td>{answers}</td><td>{_text(schemes)}</td></tr>"
+    )
+
+
+def docs_page(document: Mapping[str, Any]) -> str:
+    """A self-contained HTML page listing every operation of ``document``."""
+    info = document.get("info", {})
+    rows = "\n".join(
+        _operation_rows(path, method, operation)
+        for path, operations in document.get("paths", {}).items()
+        for method, operation in operations.items()
+    )
+    return (
+        "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
+        f"<title>{_text(info.get('title', ''))}</title><style>{_STYLE}</style></head><body>"
+        f"<h1>{_text(info.get('title', ''))}</h1><p>{_text(info.get('description', ''))}</p>"
+        '<p>The OpenAPI document of this port: <a href="/openapi.json">/openapi.json</a> '
+        "(load it in any OpenAPI tool or client generator).</p>"
+        "<table><tr><th>method</th><th>path</th><th>operation</th><th>input</th>"
+        f"<th>answers</th><th>authentication</th></tr>\n{rows}\n</table></body></html>\n"
+    )

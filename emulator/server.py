@@ -19,7 +19,7 @@ from types import FrameType
 import uvicorn
 
 from .app import create_app
-from .regions import REGIONS, region_port_offset
+from .core.regions import REGIONS, region_port_offset
 from .state import EmulatorState, Listeners, Settings
 
 __all__ = ["EmulatorServer", "bind_listeners", "serve"]

@@ -1,4 +1,5 @@
-"""Everything one emulator process holds: settings, listeners, database and engines."""
+"""Everything one emulator process holds: settings, listeners, database and engines; and the
+routers' dependency on it (:data:`StateDep`)."""
 
 from __future__ import annotations
 
@@ -6,21 +7,25 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from .auth import AkskVerifier, TokenService
-from .clock import Clock
-from .faults import FaultConfig, FaultEngine
-from .identity import Account, load_or_create_account
+from fastapi import Depends, Request
+
+from .core.clock import Clock
+from .core.regions import REGIONS
+from .core.store import Store
+from .gateway.faults import FaultConfig, FaultEngine
+from .gateway.reqlog import RequestLog
+from .gateway.signing import AkskVerifier, SigningKey
+from .iam.credentials import TemporaryCredentials
+from .iam.identity import Account, load_or_create_account
+from .iam.tokens import TokenService
 from .msgsms.backend import MsgsmsBackend
 from .msgsms.base import BackendContext, Quotas
-from .regions import REGIONS
-from .reqlog import RequestLog
-from .review import ReviewEngine, ReviewPolicy
+from .msgsms.review import ReviewEngine, ReviewPolicy
 from .smsapi.backend import SmsapiBackend
-from .store import Store
 
-__all__ = ["DATABASE_NAME", "EmulatorState", "Listeners", "Settings"]
+__all__ = ["DATABASE_NAME", "EmulatorState", "Listeners", "Settings", "StateDep", "get_state"]
 
 DATABASE_NAME = "emulator.db"
 
@@ -86,6 +91,7 @@ class EmulatorState:
     clock: Clock
     account: Account
     tokens: TokenService
+    temporary: TemporaryCredentials
     aksk: AkskVerifier
     review: ReviewEngine
     faults: FaultEngine
@@ -102,8 +108,12 @@ class EmulatorState:
         clock = Clock()
         account = load_or_create_account(store, REGIONS)
 
-        def secret_for(access_key: str) -> str | None:
-            return account.secret_key if access_key == account.access_key else None
+        temporary = TemporaryCredentials(store, clock)
+
+        def key_for(access_key: str) -> SigningKey | None:
+            if access_key == account.access_key:
+                return SigningKey(account.secret_key)
+            return temporary.key(access_key)
 
         review = ReviewEngine(clock, settings.review_policy())
         context = BackendContext(
@@ -123,7 +133,8 @@ class EmulatorState:
             clock=clock,
             account=account,
             tokens=TokenService(store, clock, settings.token_ttl),
-            aksk=AkskVerifier(clock, secret_for),
+            temporary=temporary,
+            aksk=AkskVerifier(clock, key_for),
             review=review,
             faults=FaultEngine(),
             requests=RequestLog(store),
@@ -166,7 +177,8 @@ class EmulatorState:
             return self.review.apply_due(conn)
 
     def reset(self) -> None:
-        """Wipe every object, log entry and fault; keep credentials, projects and tokens."""
+        """Wipe every object, log entry and fault; keep credentials (temporary ones too),
+        projects and tokens."""
         with self.store.transaction() as conn:
             for hook in self.reset_hooks:
                 hook(conn)
@@ -179,3 +191,11 @@ class EmulatorState:
 
     def close(self) -> None:
         self.store.close()
+
+
+def get_state(request: Request) -> EmulatorState:
+    state: EmulatorState = request.app.state.emulator
+    return state
+
+
+StateDep = Annotated[EmulatorState, Depends(get_state)]

@@ -9,9 +9,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import MsgsmsError
-from ..identity import Project
+from ..iam.identity import Project
 from .base import Listing, Service, TimeRange, listing_filter, paginate
+from .errors import MsgsmsError
 from .models import SmsAppAddReq, SmsAppUpdateReq
 
 __all__ = ["AppFilters", "AppService"]
@@ -54,7 +54,7 @@ class AppService(Service):
             "intl_channel_num": row["intl_channel_num"],
             "enterprise_project_id": row["enterprise_project_id"],
             "enterprise_project_name": row["enterprise_project_name"],
-            "ip_white_list": "",
+            "ip_white_list": row["ip_white_list"],
             "app_access_addr": access_addr,
             "protocol": access_addr.split(":", 1)[0].upper() if access_addr else None,
             "platform": None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from ..identity import Project
+from ..iam.identity import Project
 from .apps import AppService
 from .base import BackendContext
 from .countries import COUNTRIES

@@ -11,11 +11,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..clock import Clock, api_time
-from ..errors import MsgsmsError
-from ..identity import Account
-from ..review import ReviewEngine
-from ..store import Store
+from ..core.clock import Clock, api_time
+from ..core.store import Store
+from ..iam.identity import Account
+from .errors import MsgsmsError
+from .review import ReviewEngine
 
 __all__ = [
     "BackendContext",

@@ -7,17 +7,20 @@ import re
 import uuid
 from typing import Any
 
-from ..clock import api_time
-from ..errors import MsgsmsError
-from ..identity import Project
+from ..core.clock import api_time
+from ..iam.identity import Project
 from .base import Service
+from .errors import MsgsmsError
 
 __all__ = ["MAX_FILE_BYTES", "FileService"]
 
-#: Console limits (reference §1.3 Upload): 2 MB, jpg/jpeg/png/gif/pdf, a plain name ≤ 64.
+#: Console limits (reference §1.3 Upload): 2 MB, jpg/jpeg/png/gif/pdf, a plain name ≤ 64. A
+#: name that is empty, too long or has a space is MSGSMS.0132, one with a character of
+#: ``"#'$%&*/|<>{}[];?!`` MSGSMS.0133 (the error-code page, sms_05_0060).
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NAME_LENGTH = 64
-_FORBIDDEN_NAME = re.compile(r"[\s\"#'$%&*/|<>{}\[\];?!\\]")
+_SPACE = re.compile(r"\s")
+_FORBIDDEN_NAME = re.compile(r"[\"#'$%&*/|<>{}\[\];?!]")
 _MAGIC: dict[str, tuple[bytes, ...]] = {
     "jpg": (b"\xff\xd8\xff",),
     "jpeg": (b"\xff\xd8\xff",),
@@ -79,12 +82,15 @@ class FileService(Service):
 
 
 def _check_file(file_name: str, content: bytes) -> None:
-    if not file_name or len(file_name) > MAX_NAME_LENGTH:
-        raise MsgsmsError.invalid(f"file: the file name must have 1-{MAX_NAME_LENGTH} characters")
+    if not file_name or len(file_name) > MAX_NAME_LENGTH or _SPACE.search(file_name):
+        raise MsgsmsError(
+            "MSGSMS.0132",
+            f"file: the file name must have 1-{MAX_NAME_LENGTH} characters and no spaces",
+        )
     if _FORBIDDEN_NAME.search(file_name):
-        raise MsgsmsError.invalid(
-            f"file: the file name {file_name!r} must not contain spaces or any of"
-            " \"#'$%&*/|<>{}[];?!"
+        raise MsgsmsError(
+            "MSGSMS.0133",
+            f"file: the file name {file_name!r} must not contain any of \"#'$%&*/|<>{{}}[];?!",
         )
     extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     if extension not in _MAGIC:

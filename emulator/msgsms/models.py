@@ -60,34 +60,34 @@ class _Request(BaseModel):
 
 
 class _AppFields(_Request):
-    # Console rule: Chinese, letters, digits and _ . - @ only.
-    app_name: Annotated[str, _text(1, 64, r"^[\u4e00-\u9fa5A-Za-z0-9_.\-@]+$")]
+    app_name: Annotated[str, _text(1, 64, NotBlank)]
     region: AppScope = _SCOPE_FIELD
     create_sign_and_template: bool | None = None
-    enterprise_project_id: Annotated[str, _text(1, 64, NotBlank)] | None = None
-    enterprise_project_name: Annotated[str, _text(1, 255, NotBlank)] | None = None
+    enterprise_project_id: Annotated[str, _text(1, 64)] | None = None
+    enterprise_project_name: Annotated[str, _text(1, 255)] | None = None
 
 
 class SmsAppAddReq(_AppFields):
-    up_link_addr: Annotated[str, _text(1, 128, r"^https?://\S+$")] | None = None
+    up_link_addr: Annotated[str, _text(1, 128)] | None = None
     show_secret: bool | None = None
 
 
 class SmsAppUpdateReq(_AppFields):
     # Empty clears the uplink address.
-    up_link_addr: Annotated[str, _text(0, 128, r"^$|^https?://\S+$")] | None = None
+    up_link_addr: Annotated[str, _text(0, 128)] | None = None
 
 
 class SmsSignatureReq(_Request):
-    app_id: Annotated[str, _text(1, 64, NotBlank)]
-    # Business rule: 2-32 characters, Chinese, letters and digits only.
-    signature_name: Annotated[str, _text(2, 32, r"^[\u4e00-\u9fa5A-Za-z0-9]+$")]
+    app_id: Annotated[str, _text(1, 64)]
+    # The documented naming rules (2-32 Chinese characters, letters and digits, not all
+    # digits) are review rules: a name that breaks them is submitted and then rejected.
+    signature_name: Annotated[str, _text(1, 32, NotBlank)]
     signature_type: SignatureType
     signature_source: Annotated[int, Field(ge=0, le=5)]
     is_involved_third: Literal["Yes", "No", "yes", "no"]
     apply_desc: Annotated[str, _text(0, 100)] | None = None
-    file_id: Annotated[str, _text(1, 64, NotBlank)] | None = None
-    power_attorney_fileid: Annotated[str, _text(1, 128, NotBlank)] | None = None
+    file_id: Annotated[str, _text(1, 64)] | None = None
+    power_attorney_fileid: Annotated[str, _text(1, 128)] | None = None
     source_title_content: Annotated[str, _text(0, 512)] | None = None
     qualification_id: Annotated[str, _text(0, 64, r"^$|^[A-Za-z0-9_-]+$")] | None = None
 
@@ -105,15 +105,16 @@ class SmsTemplateVariableAttrReq(_Request):
 
 
 class SmsTemplateReq(_Request):
-    app_id: Annotated[str, _text(1, 64, NotBlank)]
+    app_id: Annotated[str, _text(1, 64)]
     region: AppScope = _SCOPE_FIELD
-    template_name: Annotated[str, _text(1, 128, NotBlank)]
-    template_content: Annotated[str, _text(1, 500, NotBlank)]
+    template_name: Annotated[str, _text(1, 128)]
+    template_content: Annotated[str, _text(1, 500)]
     template_type: TemplateType
-    sign_id: Annotated[str, _text(1, 64, NotBlank)] | None = None
+    sign_id: Annotated[str, _text(1, 64)] | None = None
     universal_template: Literal[0, 1] | None = None
     brackets: Annotated[str, _text(1, 16)] | None = None
-    send_country: Annotated[list[Annotated[int, Field(ge=1)]], Field(max_length=3)] | None = None
+    # 0 names no country (an unused slot, as send_country1..3 of a template show it).
+    send_country: Annotated[list[Annotated[int, Field(ge=0)]], Field(max_length=3)] | None = None
     template_desc: Annotated[str, _text(0, 500)] | None = None
     variable_attributes: (
         Annotated[list[SmsTemplateVariableAttrReq], Field(max_length=20)] | None

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Path, Query, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from ..deps import StateDep
-from ..errors import GatewayError
-from ..identity import Project
-from ..review import SIGNATURE_STATUSES
+from ..gateway.errors import GatewayError
+from ..iam.identity import Project
+from ..state import StateDep
 from .apps import AppFilters
 from .backend import MsgsmsBackend
 from .base import Listing, TimeRange
@@ -40,6 +39,7 @@ from .models import (
     UploadResult,
     VariableList,
 )
+from .review import SIGNATURE_STATUSES
 from .signatures import SignatureFilters
 from .templates import TemplateFilters
 
@@ -48,7 +48,10 @@ __all__ = ["router"]
 router = APIRouter(prefix="/v2/{project_id}/msgsms", tags=["msgsms"])
 
 
-def current_project(request: Request, state: StateDep, project_id: str) -> Project:
+ProjectId = Annotated[str, Path(pattern=r"^[a-fA-F0-9]{1,32}$")]
+
+
+def current_project(request: Request, state: StateDep, project_id: ProjectId) -> Project:
     """The region's project; the gateway has checked the caller may use it."""
     project = state.account.projects[request.state.region]
     if project_id != project.id:
@@ -65,10 +68,15 @@ BackendDep = Annotated[MsgsmsBackend, Depends(backend)]
 Limit = Annotated[int, Query(ge=1, le=500, description="page size, 1-500")]
 Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
 SortDir = Annotated[Literal["asc", "desc"], Query()]
-SortKey = Annotated[str, Query(min_length=1, max_length=32)]
+SortKey = Annotated[str, Query(min_length=1, max_length=64)]
 TimeText = Annotated[str | None, Query(min_length=1, max_length=20)]
+AppName = Annotated[str | None, Query(min_length=1, max_length=64)]
 Name = Annotated[str | None, Query(min_length=1, max_length=128)]
+SignatureName = Annotated[str | None, Query(min_length=1, max_length=32)]
+AppKey = Annotated[str | None, Query(min_length=1, max_length=128)]
 Id = Annotated[str | None, Query(min_length=1, max_length=64)]
+#: The id of an object in the path (reference §1.2: 1-64 characters).
+ObjectId = Annotated[str, Path(min_length=1, max_length=64)]
 FlowStatus = Literal[
     "Pending", "Reviewing", "Adopted", "Reject", "Disable", "Adopted_inactive", "SignReviewing"
 ]
@@ -113,7 +121,7 @@ def list_app_details(
     msgsms: BackendDep,
     page: ListingDep,
     times: TimesDep,
-    app_name: Name = None,
+    app_name: AppName = None,
     region: Annotated[AppScope | None, Query()] = None,
     status: Annotated[AppStatus | None, Query()] = None,
 ) -> dict[str, Any]:
@@ -122,13 +130,13 @@ def list_app_details(
 
 
 @router.get("/apps/{id}", response_model=SmsAppQueryResp)
-def show_app(project: ProjectDep, msgsms: BackendDep, id: str) -> dict[str, Any]:
+def show_app(project: ProjectDep, msgsms: BackendDep, id: ObjectId) -> dict[str, Any]:
     return msgsms.apps.show(project, id)
 
 
 @router.put("/apps/{id}", response_model=UpdateAppResult)
 def update_app(
-    project: ProjectDep, msgsms: BackendDep, id: str, body: SmsAppUpdateReq
+    project: ProjectDep, msgsms: BackendDep, id: ObjectId, body: SmsAppUpdateReq
 ) -> dict[str, Any]:
     return msgsms.apps.update(project, id, body)
 
@@ -157,9 +165,9 @@ def list_signature_details(
     msgsms: BackendDep,
     page: ListingDep,
     times: TimesDep,
-    app_name: Name = None,
+    app_name: AppName = None,
     signature_id: Id = None,
-    signature_name: Name = None,
+    signature_name: SignatureName = None,
     signature_type: Annotated[SignatureType | None, Query()] = None,
     site: Annotated[str | None, Query(min_length=1, max_length=16)] = None,
     status: Annotated[SignatureStatus | None, Query()] = None,
@@ -171,26 +179,26 @@ def list_signature_details(
 
 
 @router.get("/signatures/{id}", response_model=SmsSignatureResp)
-def show_signature(project: ProjectDep, msgsms: BackendDep, id: str) -> dict[str, Any]:
+def show_signature(project: ProjectDep, msgsms: BackendDep, id: ObjectId) -> dict[str, Any]:
     return msgsms.signatures.show(project, id)
 
 
 @router.put("/signatures/{id}", response_model=CreateSignatureResult)
 def update_signature(
-    project: ProjectDep, msgsms: BackendDep, id: str, body: SmsSignatureReq
+    project: ProjectDep, msgsms: BackendDep, id: ObjectId, body: SmsSignatureReq
 ) -> dict[str, Any]:
     """UpdateSignature: only while rejected (else MSGSMS.0007); resubmits for review."""
     return msgsms.signatures.update(project, id, body)
 
 
 @router.delete("/signatures/{id}", status_code=204)
-def delete_signature(project: ProjectDep, msgsms: BackendDep, id: str) -> Response:
+def delete_signature(project: ProjectDep, msgsms: BackendDep, id: ObjectId) -> Response:
     msgsms.signatures.delete(project, id)
     return Response(status_code=204)
 
 
 @router.put("/signatures/{id}/active", response_class=Response)
-def enable_signature(project: ProjectDep, msgsms: BackendDep, id: str) -> Response:
+def enable_signature(project: ProjectDep, msgsms: BackendDep, id: ObjectId) -> Response:
     """EnableSignature: a TO_BE_ACTIVATED signature applies for activation."""
     msgsms.signatures.activate(project, id)
     return Response(status_code=200)
@@ -237,8 +245,8 @@ def list_template_details(
     msgsms: BackendDep,
     page: ListingDep,
     times: TimesDep,
-    app_key: Id = None,
-    app_name: Name = None,
+    app_key: AppKey = None,
+    app_name: AppName = None,
     flow_status: Annotated[FlowStatus | None, Query()] = None,
     has_variable: Annotated[Literal["Yes", "No"] | None, Query()] = None,
     region: Annotated[AppScope | None, Query()] = None,
@@ -271,20 +279,20 @@ def delete_templates(
 
 
 @router.get("/templates/{id}", response_model=SmsTemplateResp)
-def show_template(project: ProjectDep, msgsms: BackendDep, id: str) -> dict[str, Any]:
+def show_template(project: ProjectDep, msgsms: BackendDep, id: ObjectId) -> dict[str, Any]:
     return msgsms.templates.show(project, id)
 
 
 @router.put("/templates/{id}", response_model=CreateTemplateResult)
 def update_template(
-    project: ProjectDep, msgsms: BackendDep, id: str, body: SmsTemplateReq
+    project: ProjectDep, msgsms: BackendDep, id: ObjectId, body: SmsTemplateReq
 ) -> dict[str, Any]:
     """UpdateTemplate: only while rejected (else MSGSMS.0010); resubmits for review."""
     return msgsms.templates.update(project, id, body)
 
 
 @router.delete("/templates/{id}", status_code=204)
-def delete_template(project: ProjectDep, msgsms: BackendDep, id: str) -> Response:
+def delete_template(project: ProjectDep, msgsms: BackendDep, id: ObjectId) -> Response:
     """DeleteTemplate: refused (MSGSMS.0035) while the template is under review."""
     msgsms.templates.delete(project, id)
     return Response(status_code=204)
@@ -292,7 +300,7 @@ def delete_template(project: ProjectDep, msgsms: BackendDep, id: str) -> Respons
 
 @router.get("/templates/{id}/varilable", response_model=VariableList)
 def list_template_varilable_details(
-    project: ProjectDep, msgsms: BackendDep, id: str
+    project: ProjectDep, msgsms: BackendDep, id: ObjectId
 ) -> dict[str, Any]:
     """The template's variables (the path's spelling is the real API's)."""
     return msgsms.templates.variables(project, id)

@@ -85,4 +85,8 @@ MSGSMS_SCHEMA: list[str] = [
     );
     CREATE INDEX templates_by_project ON templates (project_id, app_id);
     """,
+    # The app's IP allow-list (comma-separated addresses or networks; empty: any address).
+    """
+    ALTER TABLE apps ADD COLUMN ip_white_list TEXT NOT NULL DEFAULT '';
+    """,
 ]

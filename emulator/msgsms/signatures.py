@@ -7,12 +7,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import MsgsmsError
-from ..identity import Project
-from ..review import SIGNATURE_REJECTED
+from ..iam.identity import Project
 from .apps import AppService
 from .base import Listing, Service, TimeRange, insert_row, listing_filter, paginate, update_row
+from .errors import MsgsmsError
 from .models import SmsSignatureReq
+from .review import SIGNATURE_REJECTED
 
 __all__ = ["SignatureFilters", "SignatureService"]
 

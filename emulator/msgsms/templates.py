@@ -8,11 +8,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import MsgsmsError
-from ..identity import Project
+from ..iam.identity import Project
 from .apps import AppService
 from .base import Listing, Service, TimeRange, insert_row, listing_filter, paginate, update_row
 from .countries import COUNTRIES_BY_ID
+from .errors import MsgsmsError
 from .models import SmsTemplateReq
 from .variables import MAX_VARIABLES, VARIABLE_PATTERN, template_variables
 
@@ -26,6 +26,11 @@ _SELECT = (
 #: Flow states from which a template may be edited (and so resubmitted).
 EDITABLE = ("Reject", "Pending")
 REVIEWING = "Reviewing"
+
+
+def _countries(req: SmsTemplateReq) -> list[int]:
+    """The countries of ``send_country``; a 0 names none."""
+    return [country for country in req.send_country or () if country]
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,7 @@ class TemplateService(Service):
 
     @staticmethod
     def _check_domestic(conn: sqlite3.Connection, project: Project, req: SmsTemplateReq) -> None:
-        if req.send_country:
+        if _countries(req):
             raise MsgsmsError.invalid("send_country: only intl templates have send countries")
         if req.universal_template == 1:
             return
@@ -150,9 +155,10 @@ class TemplateService(Service):
             raise MsgsmsError.invalid(
                 "sign_id, universal_template and brackets apply to cn templates only"
             )
-        if not req.send_country:
+        countries = _countries(req)
+        if not countries:
             raise MsgsmsError.invalid("send_country: an intl template needs 1-3 country ids")
-        unknown = [c for c in req.send_country if c not in COUNTRIES_BY_ID]
+        unknown = [c for c in countries if c not in COUNTRIES_BY_ID]
         if unknown:
             raise MsgsmsError.invalid(
                 f"send_country: unknown country id(s) {unknown}; see GET .../msgsms/country"
@@ -169,7 +175,7 @@ class TemplateService(Service):
             "universal_template": req.universal_template or 0,
             "brackets": req.brackets or ("CN" if req.region == "cn" else None),
             "region": req.region,
-            "send_country": json.dumps(req.send_country or []),
+            "send_country": json.dumps(_countries(req)),
             "template_desc": req.template_desc,
             "variable_attributes": json.dumps(
                 [a.model_dump(exclude_none=True) for a in req.variable_attributes or []]
@@ -247,9 +253,8 @@ class TemplateService(Service):
             update_row(conn, "templates", template_id, self._fields(req))
         return {"id": template_id, "template_name": req.template_name}
 
-    @staticmethod
-    def _refuse_reviewing(row: sqlite3.Row) -> MsgsmsError | None:
-        if row["flow_status"] != REVIEWING:
+    def _refuse_reviewing(self, row: sqlite3.Row) -> MsgsmsError | None:
+        if row["flow_status"] != REVIEWING or self.ctx.review.policy.reviewing_templates_deletable:
             return None
         return MsgsmsError(
             "MSGSMS.0035",

@@ -4,7 +4,8 @@ Two schemes, told apart by the ``Authorization`` header: ``SDK-HMAC-SHA256`` wit
 and SK = app_secret, as Huawei's ``huaweicloudsdksmsapi`` signs (checked by the same verifier as
 the management API, including the 15-minute date skew; failures are ``E000045``), and classic
 WSSE (:mod:`emulator.smsapi.wsse`). Either way the app must belong to the region whose port was
-called (else ``E000102``) and be launched (else ``E000112``). The gateway calls
+called (else ``E000102``), be launched (else ``E000112``) and, if it has an IP allow-list, be
+called from an address on it (else ``E000620``, HTTP 403). The gateway calls
 :func:`authenticate_smsapi` before the route, which finds the app key in ``request.state``.
 """
 
@@ -15,7 +16,9 @@ from typing import TYPE_CHECKING
 
 from starlette.types import Scope
 
-from ..auth import ALGORITHM, AkskVerifier, AuthenticationFailed, SignedRequest
+from ..gateway.errors import AuthenticationFailed
+from ..gateway.signing import ALGORITHM, AkskVerifier, SignedRequest
+from ..msgsms.allowlist import allows
 from .errors import SmsapiError
 from .wsse import check_authorization, parse_username_token, verify_username_token
 
@@ -61,5 +64,9 @@ def authenticate_smsapi(state: EmulatorState, request: SignedRequest, scope: Sco
         app_key = _wsse(state, request)
     region = scope["state"]["region"]
     with state.store.transaction() as conn:
-        state.smsapi.sender.app(conn, region, app_key)
+        app = state.smsapi.sender.app(conn, region, app_key)
+    client = scope.get("client")
+    address = str(client[0]) if client else None
+    if not allows(app["ip_white_list"], address):
+        raise SmsapiError("E000620", f"The client address is {address}.", status_code=403)
     scope["state"][APP_KEY] = app_key

@@ -23,8 +23,8 @@ from urllib.parse import urlencode
 import anyio.to_thread
 import httpx
 
-from ..clock import Clock
-from ..store import Store
+from ..core.clock import Clock
+from ..core.store import Store
 
 __all__ = ["CallbackKind", "CallbackOutbox", "CallbackWorker", "RetryPolicy"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ..errors import EmulatorError
+from ..core.errors import EmulatorError
 
 __all__ = ["SUCCESS", "SmsapiError"]
 
@@ -40,6 +40,7 @@ class SmsapiError(EmulatorError):
         "E000102": "Invalid app_key.",
         "E000112": "The app_key is frozen.",
         "E000503": "Parameter format error.",
+        "E000620": "The app client ip is not in ip white list.",
     }
 
     def __init__(self, code: str, detail: str = "", *, status_code: int = 400) -> None:

@@ -2,7 +2,8 @@
 
 The service still accepts a message over a limit (``000000`` in the answer); its status report
 then says ``MILIMIT`` (a per-minute limit) or ``LIMIT`` (an hourly or daily one, or the same
-content too often), and it is not billed. Only messages that went out count towards a limit.
+content too often). Only messages that reached a carrier count towards a limit. The limits are
+the Chinese mainland's; international numbers have none.
 Promotions may be sent only between 08:00 and 22:00 Beijing time.
 """
 
@@ -63,7 +64,7 @@ def exceeded_limit(
             column, value = ("content", content)
         sent = conn.execute(
             f"SELECT count(*) FROM messages WHERE recipient = ? AND {column} = ?"
-            " AND created_at > ? AND billed = 1",
+            " AND created_at > ? AND carried = 1",
             (recipient, value, now - limit.seconds),
         ).fetchone()[0]
         if sent >= limit.count:

@@ -3,22 +3,33 @@ the delivery outcomes an administrator chooses per number.
 
 ``source`` is ``2`` for what a carrier returns (``DELIVRD``, ``UNDELIV``…), ``1`` for the SMS
 platform's own flow control (``MILIMIT``, ``LIMIT``) and ``3`` for Huawei platform codes
-(``E2000xx``). Reports of the platform's own making carry no ``updateTime``, and the messages
-they report are not billed.
+(``E2000xx``, and ``SC:xxxx`` such as ``SC:0016``, a number that replied R to a signature's
+promotions). Reports of the platform's own making carry no ``updateTime``. A carrier's report
+also carries ``orgCode``, the gateway's own code, as the documented sample does
+(``orgCode=000`` for ``DELIVRD``, sms_05_0051); for other carrier statuses the emulator repeats
+the status, having no gateway of its own.
+
+What is billed depends on the billing mode (reference §4.8, price-msgsms sms_06_0003 and the
+international site's sms_06_0007): pay-per-use and SMS packages bill Chinese mainland messages
+that were delivered (``DELIVRD``, "短信发送成功才计费"); resource packages bill every message
+sent except those a Huawei platform code stopped ("发送即计费"), and so does international
+SMS in every mode.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .numbers import parse_recipient
 
 __all__ = [
+    "BILLING_MODES",
     "DEFAULT_OUTCOME",
+    "OPTED_OUT",
     "PER_HOUR_OR_DAY_LIMIT",
     "PER_MINUTE_LIMIT",
     "DeliveryOutcomes",
@@ -34,6 +45,11 @@ __all__ = [
 DEFAULT_OUTCOME = "DELIVRD"
 PER_MINUTE_LIMIT = "MILIMIT"
 PER_HOUR_OR_DAY_LIMIT = "LIMIT"
+#: The number replied R to the signature's promotions (the FAQ on opting out; sms_05_0051).
+OPTED_OUT = "SC:0016"
+
+BillingMode = Literal["pay_per_use", "resource_package"]
+BILLING_MODES: tuple[BillingMode, ...] = ("pay_per_use", "resource_package")
 
 _CARRIER_STATUSES = {
     "DELIVRD": "The user has received the SMS.",
@@ -48,7 +64,12 @@ _PLATFORM_STATUSES = {
     PER_MINUTE_LIMIT: "The per-minute sending limit of the number was reached.",
     PER_HOUR_OR_DAY_LIMIT: "The sending limit of the number was reached.",
 }
-_HUAWEI_PLATFORM_CODE = re.compile(r"^E2\d{5}$")
+_HUAWEI_STATUSES = {
+    OPTED_OUT: "The number has unsubscribed from the promotions of this signature.",
+}
+_HUAWEI_PLATFORM_CODE = re.compile(r"^(E2\d{5}|SC:\d{4})$")
+#: The gateway's code of a delivered message in the documented sample report.
+_DELIVERED_ORG_CODE = "000"
 #: What an administrator may choose: the statuses above, platform codes, carrier codes.
 _STATUS = re.compile(r"^[A-Z][A-Za-z0-9]{0,7}(:[A-Za-z0-9]{1,8})?$")
 
@@ -61,13 +82,17 @@ def report_source(status: str) -> str:
     return "2"
 
 
-def is_billed(status: str) -> bool:
-    """Messages the platform itself stopped are not charged (reference §4.4, §4.8)."""
-    return report_source(status) == "2"
+def is_billed(status: str, mode: BillingMode, *, international: bool) -> bool:
+    """Whether a message whose report says ``status`` is charged (see the module's text)."""
+    if report_source(status) == "3":
+        return False
+    if international or mode == "resource_package":
+        return True
+    return status == DEFAULT_OUTCOME
 
 
 def status_description(status: str) -> str:
-    known = _CARRIER_STATUSES | _PLATFORM_STATUSES
+    known = _CARRIER_STATUSES | _PLATFORM_STATUSES | _HUAWEI_STATUSES
     if status in known:
         return known[status]
     if _HUAWEI_PLATFORM_CODE.match(status):
@@ -90,6 +115,7 @@ def status_report_fields(
     ]
     if report_source(status) == "2":
         fields.append(("updateTime", update_time))
+        fields.append(("orgCode", _DELIVERED_ORG_CODE if status == DEFAULT_OUTCOME else status))
     if message["extend"] is not None:
         fields.extend([("extend", message["extend"]), ("to", message["origin_to"])])
     return fields

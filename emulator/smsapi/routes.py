@@ -15,10 +15,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ..deps import StateDep
+from ..state import StateDep
 from .auth import APP_KEY
 from .errors import SmsapiError
 from .submission import (
+    MAX_EXTEND,
+    MAX_GROUP_RECIPIENTS,
     MAX_GROUPS,
     MAX_PARAMETERS,
     MAX_RECIPIENTS,
@@ -32,26 +34,36 @@ __all__ = ["BatchSendDiffBody", "BatchSendForm", "DiffGroup", "SendResult", "Sms
 router = APIRouter(prefix="/sms", tags=["smsapi"])
 
 
-class BatchSendForm(BaseModel):
-    """The form of ``batchSendSms`` (documentation only; the route reads the raw body)."""
+Number = Annotated[str, Field(min_length=1, max_length=21)]
 
-    from_: str = Field(alias="from", description="channel number, 1-21")
-    to: str = Field(description="comma-separated numbers, at most 500")
-    templateId: str = Field(description="1-32")
-    templateParas: str | None = Field(None, description='a JSON array string: ["369751"]')
-    statusCallback: str | None = None
-    extend: str | None = None
-    signature: str | None = Field(None, description="universal templates only")
+
+class BatchSendForm(BaseModel):
+    """The form of ``batchSendSms`` (documentation only; the route reads the raw body and
+    :func:`~emulator.smsapi.submission.parse_batch_form` checks the same limits)."""
+
+    from_: str = Field(alias="from", min_length=1, max_length=21, description="channel number")
+    to: str = Field(
+        min_length=1,
+        max_length=21999,
+        description=f"comma-separated numbers, digits and + only, at most {MAX_RECIPIENTS}",
+    )
+    templateId: str = Field(min_length=1, max_length=32)
+    templateParas: str | None = Field(
+        None, min_length=1, max_length=2000, description='a JSON array string: ["369751"]'
+    )
+    statusCallback: str | None = Field(None, min_length=1, max_length=1024)
+    extend: str | None = Field(None, min_length=1, max_length=MAX_EXTEND)
+    signature: str | None = Field(None, max_length=32, description="universal templates only")
 
 
 class DiffGroup(BaseModel):
     """One ``smsContent`` item of ``batchSendDiffSms``: numbers that get the same values."""
 
-    to: list[str] = Field(
-        min_length=1, max_length=MAX_RECIPIENTS, description="numbers: digits and + only"
+    to: list[Number] = Field(
+        min_length=1, max_length=MAX_GROUP_RECIPIENTS, description="numbers: digits and + only"
     )
     templateId: str = Field(min_length=1, max_length=32)
-    templateParas: list[Annotated[str, Field(max_length=1000)]] | None = Field(
+    templateParas: list[Annotated[str, Field(min_length=1, max_length=1000)]] | None = Field(
         None, max_length=MAX_PARAMETERS, description='a JSON array of strings: ["369751"]'
     )
     signature: str | None = Field(None, max_length=32, description="universal templates only")
@@ -64,7 +76,7 @@ class BatchSendDiffBody(BaseModel):
     from_: str = Field(alias="from", min_length=1, max_length=21, description="channel number")
     smsContent: list[DiffGroup] = Field(min_length=1, max_length=MAX_GROUPS)
     statusCallback: str | None = Field(None, min_length=1, max_length=1024)
-    extend: str | None = Field(None, min_length=1, max_length=128, description="at most 128 bytes")
+    extend: str | None = Field(None, min_length=1, max_length=MAX_EXTEND)
 
 
 class SmsID(BaseModel):

@@ -64,4 +64,19 @@ SMSAPI_SCHEMA: list[str] = [
         settings TEXT NOT NULL
     );
     """,
+    # International usage by destination country; whether a message reached a carrier (what
+    # the per-number limits count, billed or not); the opt-out list.
+    """
+    ALTER TABLE usage ADD COLUMN country TEXT;
+    ALTER TABLE messages ADD COLUMN carried INTEGER NOT NULL DEFAULT 0;
+    UPDATE messages SET carried = billed;
+    CREATE TABLE opt_outs (
+        app_id TEXT NOT NULL,
+        signature_id TEXT NOT NULL,
+        number TEXT NOT NULL,
+        source TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (signature_id, number)
+    );
+    """,
 ]

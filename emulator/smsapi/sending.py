@@ -1,11 +1,14 @@
 """Sending: the rules a send request meets, and what an accepted message sets in motion.
 
 A request-level problem (a malformed field, a forbidden character in a value) fails the whole
-request with ``E000503`` and records nothing. Otherwise every de-duplicated number gets a
-result: ``000000`` and a message that is recorded, billed unless the platform stops it, rate
-limited, and reported to ``statusCallback``; or a per-number status saying why it was not sent.
-When no number was sent the code is ``E000510``. The per-number statuses where the reference
-gives a range but no exact meaning are this emulator's choice:
+request with ``E000503`` and records nothing. Otherwise every number gets a result: ``000000``
+and a message that is recorded, billed as the billing mode says, rate limited (Chinese
+mainland numbers only: the international site documents no per-number limits), kept from
+numbers that opted out of the signature's promotions, and reported to ``statusCallback``; or a
+per-number status saying why it was not sent. A number given again for the same message is
+sent once; its repeats answer ``E200041`` (the FAQ on duplicate numbers). When no number was
+sent the code is ``E000510``. The per-number statuses where the reference gives a range but no
+exact meaning are this emulator's choice:
 
 ======== =================================================================================
 E000503  the number is malformed
@@ -19,6 +22,7 @@ E200028  the wrong number of values, or a value empty or too long for its variab
 E200029  the template's type differs from the signature's
 E200030  the template is not approved (``Adopted``)
 E200037  a promotion outside 08:00-22:00 Beijing time
+E200041  the number was given before for the same message (documented)
 ======== =================================================================================
 """
 
@@ -34,15 +38,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..msgsms.backend import MsgsmsBackend
+from ..msgsms.review import SIGNATURE_APPROVED
 from ..msgsms.variables import template_variables
-from ..review import SIGNATURE_APPROVED
 from .beijing import beijing_time
 from .callbacks import CallbackOutbox
 from .errors import SUCCESS, SmsapiError
 from .limits import exceeded_limit, promotion_allowed
 from .numbers import Recipient, parse_recipient
+from .optouts import is_opted_out
 from .parameters import MALFORMED_VALUE, ParameterError, check_parameters, render
-from .reports import is_billed, outcome_for, status_report_fields
+from .reports import OPTED_OUT, is_billed, outcome_for, report_source, status_report_fields
 from .segments import Split, split_message
 from .settings import SendingSettings
 from .submission import Group, Submission
@@ -61,6 +66,7 @@ SENDABLE_SIGNATURE_STATUSES = frozenset(
     }
 )
 ALL_FAILED = "E000510"
+_REPEATED = "E200041"
 _DESCRIPTIONS = {
     SUCCESS: "Success",
     ALL_FAILED: "The SMS fails to be sent. For details, see status.",
@@ -98,10 +104,15 @@ class _Message:
 
     template_id: str
     template_type: str
+    signature_id: str | None  # cn only
     signature_name: str | None
     text: str  # as the handset shows it, signature included
     split: Split
     send_countries: frozenset[int] | None  # intl only
+
+    @property
+    def international(self) -> bool:
+        return self.send_countries is not None
 
 
 class SendService:
@@ -136,12 +147,15 @@ class SendService:
             sending = _Sending(conn, app, region, submission, now)
             for group in submission.groups:
                 message = self._compose(sending, group)
-                recipients: dict[str, Recipient] = {}
+                seen: set[str] = set()
                 for given in group.to:
                     recipient = parse_recipient(given)
-                    recipients.setdefault(recipient.number or given, recipient)
-                for recipient in recipients.values():
-                    result, detail = self._deliver(sending, group, message, recipient)
+                    key = recipient.number or given
+                    this = message
+                    if key in seen and not isinstance(message, _Refusal):
+                        this = _Refusal(_REPEATED, "the number was given before; it is sent once.")
+                    seen.add(key)
+                    result, detail = self._deliver(sending, group, this, recipient)
                     results.append(result)
                     if detail:
                         refusals.append(f"{recipient.given}: {result['status']} {detail}")
@@ -243,12 +257,12 @@ class SendService:
         template = self._template(conn, app, group.template_id)
         if isinstance(template, _Refusal):
             return template
-        name = None
+        name = signature_id = None
         if app["region"] == "cn":
             signature = self._bound_signature(conn, app, channel, template, group)
             if isinstance(signature, _Refusal):
                 return signature
-            name = signature["signature_name"]
+            name, signature_id = signature["signature_name"], signature["id"]
         variables = template_variables(
             template["template_content"],
             json.loads(template["variable_attributes"]),
@@ -275,6 +289,7 @@ class SendService:
         return _Message(
             template_id=group.template_id,
             template_type=template["template_type"],
+            signature_id=signature_id,
             signature_name=name,
             text=content,
             split=split_message(content, international=app["region"] == "intl"),
@@ -313,18 +328,21 @@ class SendService:
             refusal = self._number_refusal(sent, recipient)
         outcome = None
         if sent is not None and refusal is None and recipient.number is not None:
-            outcome = exceeded_limit(
-                conn, recipient.number, sent.template_type, sent.text, now
-            ) or outcome_for(conn, recipient.number)
+            outcome = self._outcome(conn, sent, recipient.number, now)
         status = refusal.status if refusal else SUCCESS
-        billed = outcome is not None and is_billed(outcome)
+        billed = False
+        if sent is not None and outcome is not None:
+            mode = self.settings().billing_mode
+            billed = is_billed(outcome, mode, international=sent.international)
+        carried = outcome is not None and report_source(outcome) == "2"
         total = sent.split.segments if sent is not None and refusal is None else 0
         sms_msg_id = f"{uuid.uuid4()}_{secrets.randbelow(10**8)}"
         conn.execute(
             "INSERT INTO messages (sms_msg_id, project_id, app_id, endpoint_region, origin_to,"
             " recipient, country_id, sender, template_id, template_type, signature_name,"
-            " content, total, status, status_detail, outcome, billed, status_callback, extend,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " content, total, status, status_detail, outcome, billed, carried, status_callback,"
+            " extend, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 sms_msg_id,
                 app["project_id"],
@@ -343,13 +361,15 @@ class SendService:
                 refusal.detail if refusal else None,
                 outcome,
                 billed,
+                carried,
                 submission.status_callback,
                 submission.extend,
                 now,
             ),
         )
         if sent is not None and billed:
-            self.ledger.record(conn, sent.template_type, total, sms_msg_id, now)
+            country = recipient.country_id if sent.international else None
+            self.ledger.record(conn, sent.template_type, total, sms_msg_id, now, country)
         if outcome is not None and submission.status_callback:
             self._report(conn, sms_msg_id, submission.status_callback, now)
         result = {
@@ -362,6 +382,21 @@ class SendService:
             "total": total,
         }
         return result, refusal.detail if refusal else None
+
+    @staticmethod
+    def _outcome(conn: sqlite3.Connection, sent: _Message, number: str, now: float) -> str:
+        """The status the message's report will carry."""
+        if (
+            sent.template_type == "PROMOTION_TYPE"
+            and sent.signature_id is not None
+            and is_opted_out(conn, sent.signature_id, number)
+        ):
+            return OPTED_OUT
+        if not sent.international:
+            limit = exceeded_limit(conn, number, sent.template_type, sent.text, now)
+            if limit is not None:
+                return limit
+        return outcome_for(conn, number)
 
     def _report(self, conn: sqlite3.Connection, sms_msg_id: str, url: str, now: float) -> None:
         """Queue one status report per segment, due after the configured delay."""

@@ -18,7 +18,9 @@ from .errors import SmsapiError
 from .numbers import foreign_characters
 
 __all__ = [
+    "MAX_EXTEND",
     "MAX_GROUPS",
+    "MAX_GROUP_RECIPIENTS",
     "MAX_PARAMETERS",
     "MAX_RECIPIENTS",
     "Group",
@@ -27,9 +29,14 @@ __all__ = [
     "parse_diff_json",
 ]
 
+#: Numbers of one batchSendSms request (sms_05_0001: "最多允许携带500个号码").
 MAX_RECIPIENTS = 500
+#: Numbers of one smsContent item of batchSendDiffSms (the definition's SmsContent.to).
+MAX_GROUP_RECIPIENTS = 1000
 MAX_PARAMETERS = 20
 MAX_GROUPS = 1024
+#: ``extend``: 1-128 characters, as the definitions of both operations give it.
+MAX_EXTEND = 128
 _URL = re.compile(r"^https?://[^\s/?#]+\S*$", re.IGNORECASE)
 _FORM = "application/x-www-form-urlencoded"
 _JSON = "application/json"
@@ -76,19 +83,12 @@ def _callback(value: Any) -> str | None:
     return url
 
 
-def _extend(value: Any) -> str | None:
-    extend = _text(value, "extend", 1, 1024)
-    if extend is not None and len(extend.encode()) > 128:
-        raise _invalid("extend must be at most 128 bytes.")
-    return extend
-
-
-def _recipients(numbers: list[str], name: str) -> tuple[str, ...]:
+def _recipients(numbers: list[str], name: str, most: int) -> tuple[str, ...]:
     numbers = [n for n in numbers if n]
     if not numbers:
         raise _invalid(f"{name} is required.")
-    if len(numbers) > MAX_RECIPIENTS:
-        raise _invalid(f"{name} has {len(numbers)} numbers; at most {MAX_RECIPIENTS} are allowed.")
+    if len(numbers) > most:
+        raise _invalid(f"{name} has {len(numbers)} numbers; at most {most} are allowed.")
     foreign = foreign_characters(numbers)
     if foreign is not None:
         raise _invalid(f"{name}: {foreign!r} holds characters other than digits and +.")
@@ -121,7 +121,7 @@ def parse_batch_form(content_type: str | None, body: bytes) -> Submission:
     except (UnicodeDecodeError, ValueError) as error:
         raise SmsapiError("E000000", f"The form cannot be read: {error}.") from None
     raw = _text(fields.get("to"), "to", 1, 21999, required=True) or ""
-    to = _recipients(raw.split(","), "to")
+    to = _recipients(raw.split(","), "to", MAX_RECIPIENTS)
     parameters = None
     paras = _text(fields.get("templateParas"), "templateParas", 1, 2000)
     if paras is not None:
@@ -144,7 +144,7 @@ def parse_batch_form(content_type: str | None, body: bytes) -> Submission:
         sender=_text(fields.get("from"), "from", 1, 21, required=True) or "",
         groups=(group,),
         status_callback=_callback(fields.get("statusCallback")),
-        extend=_extend(fields.get("extend")),
+        extend=_text(fields.get("extend"), "extend", 1, MAX_EXTEND),
     )
 
 
@@ -163,7 +163,7 @@ def _group(item: Any, index: int) -> Group:
         if long is not None:
             raise _invalid(f"{name}.templateParas values must be at most 1000 characters.")
     return Group(
-        to=_recipients(to, f"{name}.to"),
+        to=_recipients(to, f"{name}.to", MAX_GROUP_RECIPIENTS),
         template_id=_text(item.get("templateId"), f"{name}.templateId", 1, 32, required=True) or "",
         parameters=values,
         signature=_text(item.get("signature"), f"{name}.signature", 0, 32),
@@ -188,5 +188,5 @@ def parse_diff_json(content_type: str | None, body: bytes) -> Submission:
         sender=_text(document.get("from"), "from", 1, 21, required=True) or "",
         groups=tuple(_group(item, i) for i, item in enumerate(content)),
         status_callback=_callback(document.get("statusCallback")),
-        extend=_extend(document.get("extend")),
+        extend=_text(document.get("extend"), "extend", 1, MAX_EXTEND),
     )

@@ -2,23 +2,27 @@
 
 Every billed message adds a row to the ``usage`` table as it is sent. Administrators may add
 rows of their own (``source = "seeded"``) to put a month at a tier boundary without sending a
-million messages; the cost is always computed from the rows, with the marginal tiers of
-:mod:`emulator.smsapi.billing`.
+million messages; the cost is always computed from the rows. Chinese mainland segments are
+priced with the marginal tiers of :mod:`emulator.smsapi.billing` (CNY); international ones
+(rows with a ``country``) are apart, neither pooled with that volume nor priced by its tiers,
+at the per-country prices of the sending settings (USD).
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..clock import Clock
-from ..store import Store
+from ..core.clock import Clock
+from ..core.store import Store
 from .beijing import beijing_month
 from .billing import CATEGORIES, category_of, charge
+from .settings import INTERNATIONAL_DESTINATIONS
 
 __all__ = ["MONTH_PATTERN", "TEMPLATE_TYPES", "UsageLedger", "UsageSeed"]
 
@@ -35,6 +39,8 @@ class UsageSeed(BaseModel):
     template_type: Literal["VERIFY_CODE_TYPE", "NOTIFY_TYPE", "PROMOTION_TYPE"]
     segments: Annotated[int, Field(ge=1, le=10**10)]
     messages: Annotated[int, Field(ge=0, le=10**10)] | None = None
+    #: An international destination (ISO 3166 alpha-2); none for Chinese mainland usage.
+    country: Literal[tuple(sorted(INTERNATIONAL_DESTINATIONS))] | None = None  # type: ignore[valid-type]
 
 
 def _money(amount: Decimal) -> str:
@@ -53,38 +59,48 @@ class UsageLedger:
         segments: int,
         sms_msg_id: str,
         sent_at: float,
+        country: str | None = None,
     ) -> None:
+        """One billed message; ``country`` is the destination of an international one."""
         conn.execute(
             "INSERT INTO usage (month, template_type, segments, messages, source, sms_msg_id,"
-            " recorded_at) VALUES (?, ?, ?, 1, 'sent', ?, ?)",
-            (beijing_month(sent_at), template_type, segments, sms_msg_id, sent_at),
+            " recorded_at, country) VALUES (?, ?, ?, 1, 'sent', ?, ?, ?)",
+            (beijing_month(sent_at), template_type, segments, sms_msg_id, sent_at, country),
         )
 
     def seed(self, seed: UsageSeed) -> None:
         with self._store.transaction() as conn:
             conn.execute(
                 "INSERT INTO usage (month, template_type, segments, messages, source,"
-                " recorded_at) VALUES (?, ?, ?, ?, 'seeded', ?)",
+                " recorded_at, country) VALUES (?, ?, ?, ?, 'seeded', ?, ?)",
                 (
                     seed.month,
                     seed.template_type,
                     seed.segments,
                     seed.messages if seed.messages is not None else seed.segments,
                     self._clock.now(),
+                    seed.country,
                 ),
             )
 
     def current_month(self) -> str:
         return beijing_month(self._clock.now())
 
-    def summary(self, month: str) -> dict[str, Any]:
-        """Segments and messages per template type and category, and the cost, of ``month``."""
+    def summary(self, month: str, prices: Mapping[str, str]) -> dict[str, Any]:
+        """Segments and messages per template type and category, and the cost, of ``month``;
+        ``prices`` are the international ones (USD per segment by ISO code)."""
         if not re.match(MONTH_PATTERN, month):
             raise ValueError(f"month {month!r} is not YYYY-MM")
         with self._store.transaction() as conn:
             rows = conn.execute(
                 "SELECT template_type, sum(segments) AS segments, sum(messages) AS messages"
-                " FROM usage WHERE month = ? GROUP BY template_type",
+                " FROM usage WHERE month = ? AND country IS NULL GROUP BY template_type",
+                (month,),
+            ).fetchall()
+            abroad = conn.execute(
+                "SELECT country, sum(segments) AS segments, sum(messages) AS messages"
+                " FROM usage WHERE month = ? AND country IS NOT NULL GROUP BY country"
+                " ORDER BY country",
                 (month,),
             ).fetchall()
             unbilled = conn.execute(
@@ -125,5 +141,32 @@ class UsageLedger:
             "template_types": by_type,
             "categories": categories,
             "cost": _money(total),
+            "international": _international(abroad, prices),
             "unbilled": {"messages": unbilled["messages"], "segments": unbilled["segments"]},
         }
+
+
+def _international(rows: list[sqlite3.Row], prices: Mapping[str, str]) -> dict[str, Any]:
+    countries: dict[str, Any] = {}
+    total = Decimal(0)
+    unpriced = 0
+    for row in rows:
+        price = prices.get(row["country"])
+        cost = None
+        if price is None:
+            unpriced += int(row["segments"])
+        else:
+            cost = Decimal(price) * int(row["segments"])
+            total += cost
+        countries[row["country"]] = {
+            "segments": int(row["segments"]),
+            "messages": int(row["messages"]),
+            "price": price,
+            "cost": None if cost is None else f"{cost:.4f}",
+        }
+    return {
+        "currency": "USD",
+        "countries": countries,
+        "cost": f"{total:.4f}",
+        "unpriced_segments": unpriced,
+    }

@@ -25,6 +25,7 @@ __all__ = [
     "iam_token",
     "msgsms_client",
     "msgsms_client_via_iam",
+    "msgsms_client_with",
     "msgsms_token_client",
     "password_auth",
 ]
@@ -36,7 +37,8 @@ def _config() -> HttpConfig:
     return config
 
 
-def _client(emu: EmulatorProcess, region: str, credentials: Any) -> MsgsmsClient:
+def msgsms_client_with(emu: EmulatorProcess, region: str, credentials: Any) -> MsgsmsClient:
+    """The region's MsgsmsClient with the given credentials."""
     return (
         MsgsmsClient.new_builder()
         .with_http_config(_config())
@@ -52,7 +54,7 @@ def msgsms_client(emu: EmulatorProcess, region: str = "cn-north-4") -> MsgsmsCli
     credentials = sdk_credentials.BasicCredentials(
         info["access_key"], info["secret_key"], emu.region(region)["project_id"]
     )
-    return _client(emu, region, credentials)
+    return msgsms_client_with(emu, region, credentials)
 
 
 @contextmanager
@@ -128,4 +130,6 @@ def msgsms_token_client(
     emu: EmulatorProcess, token: str, region: str = "cn-north-4"
 ) -> MsgsmsClient:
     """An IAM token instead of a signature."""
-    return _client(emu, region, TokenCredentials(token, emu.region(region)["project_id"]))
+    return msgsms_client_with(
+        emu, region, TokenCredentials(token, emu.region(region)["project_id"])
+    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 
 from tests.emulator.api import RawApi
 from tests.emulator.sdk import iam_token
-from tests.support.emulator import EmulatorProcess
+from tests.support.emulator import EmulatorProcess, start_emulator
 
 
 def test_the_request_log_lists_api_calls_only(emulator: EmulatorProcess, api: RawApi) -> None:
@@ -91,3 +93,35 @@ def test_admin_errors_are_json(emulator: EmulatorProcess) -> None:
     assert malformed.status_code == 400 and "malformed JSON" in malformed.json()["error"]
     unknown = emulator.admin.get("/nothing")
     assert unknown.status_code == 404 and unknown.json()["error_code"] == "APIG.0101"
+
+
+def test_admin_puts_change_only_the_fields_they_name(tmp_path: Path) -> None:
+    flags = ("--review-delay", "7", "--signatures-per-app", "9", "--apps-quota", "3")
+    with start_emulator(tmp_path, *flags) as emu:
+        admin = emu.admin
+        assert admin.put("/review-policy", json={"mode": "manual"}).json() == {
+            "mode": "manual",
+            "delay_seconds": 7.0,
+            "reviewing_templates_deletable": False,
+        }, "the delay is still the --review-delay flag"
+        assert admin.put("/quotas", json={"apps_per_region": 5}).json() == {
+            "apps_per_region": 5,
+            "signatures_per_app": 9,
+            "templates_per_app": 2000,
+        }
+        admin.put("/sending", json={"callback_attempts": 3}).raise_for_status()
+        sending = admin.put("/sending", json={"billing_mode": "resource_package"}).json()
+        assert (sending["callback_attempts"], sending["billing_mode"]) == (3, "resource_package")
+        admin.put("/outcomes", json={"default": "UNDELIV"}).raise_for_status()
+        outcomes = admin.put("/outcomes", json={"numbers": {"13800000000": "DELIVRD"}}).json()
+        assert outcomes == {"default": "UNDELIV", "numbers": {"+8613800000000": "DELIVRD"}}
+        admin.put("/faults", json={"latency_ms": [1, 2], "apis": ["iam"]}).raise_for_status()
+        faults = admin.put("/faults", json={"seed": 7}).json()
+        assert (faults["latency_ms"], faults["apis"], faults["seed"]) == ([1, 2], ["iam"], 7)
+        refused = admin.put("/faults", json={"latency_ms": [5, 1]})
+        assert refused.status_code == 400
+        assert admin.get("/faults").json()["latency_ms"] == [1, 2], "a refused PUT changes nothing"
+        admin.post("/reset").raise_for_status()
+        assert admin.get("/review-policy").json()["delay_seconds"] == 7.0
+        assert admin.get("/quotas").json()["apps_per_region"] == 3
+        assert admin.get("/sending").json()["callback_attempts"] == 5

@@ -201,6 +201,38 @@ def test_iam_issues_a_project_token_for_24_hours(emulator: EmulatorProcess) -> N
     assert missing.status_code == 400 and "auth.scope" in missing.json()["error"]["message"]
 
 
+@pytest.mark.parametrize(
+    ("path", "fragment"),
+    [
+        (("auth", "identity", "password", "user", "domain"), "domain"),
+        (("auth", "identity", "password", "user", "name"), "name"),
+        (("auth", "identity", "password"), "password"),
+        (("auth", "identity", "methods"), "methods"),
+    ],
+)
+def test_token_bodies_need_what_the_definition_requires(
+    emulator: EmulatorProcess, path: tuple[str, ...], fragment: str
+) -> None:
+    body = password_auth(emulator, {"project": {"name": "cn-north-4"}})
+    parent = body
+    for key in path[:-1]:
+        parent = parent[key]
+    del parent[path[-1]]
+    response = httpx.post(emulator.iam_url + "/v3/auth/tokens", json=body)
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert (error["code"], error["title"]) == (400, "Bad Request")
+    assert fragment in error["message"]
+
+
+def test_a_token_body_names_the_password_method_once(emulator: EmulatorProcess) -> None:
+    body = password_auth(emulator, {"project": {"name": "cn-north-4"}})
+    for methods in (["password", "password"], ["token"], []):
+        body["auth"]["identity"]["methods"] = methods
+        response = httpx.post(emulator.iam_url + "/v3/auth/tokens", json=body)
+        assert response.status_code == 400, (methods, response.text)
+
+
 def test_iam_lists_projects_only_for_authenticated_callers(emulator: EmulatorProcess) -> None:
     url = emulator.iam_url + "/v3/projects"
     refused = httpx.get(url, params={"name": "cn-north-4"})

@@ -161,3 +161,82 @@ def test_reset_clears_usage(emulator: EmulatorProcess) -> None:
     _seed(emulator, "2030-04", "NOTIFY_TYPE", 10)
     emulator.reset()
     assert _usage(emulator, "2030-04")["categories"]["industry"]["segments"] == 0
+
+
+# ---- billing modes and international messages --------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["pay_per_use", "resource_package"])
+def test_a_failed_mainland_message_is_billed_by_resource_packages_only(
+    emulator: EmulatorProcess, api: RawApi, shop: ReadyApp, mode: str
+) -> None:
+    configure(emulator, report_delay_seconds=0, billing_mode=mode)
+    template_id = approved_template(api, shop, "您的订单${1}已发货。", ["CHARDIGIT"])
+    emulator.admin.put("/outcomes", json={"numbers": {"+8613800000001": "UNDELIV"}})
+    form = {"from": shop.channel, "templateId": template_id, "templateParas": '["A1"]'}
+    form["to"] = "+8613800000000,+8613800000001"
+    assert [
+        r["status"] for r in results(SendApi(emulator).post("batchSendSms", shop, form=form))
+    ] == [
+        "000000",
+        "000000",
+    ]
+    usage = _usage(emulator)
+    delivered_only = mode == "pay_per_use"
+    assert usage["template_types"]["NOTIFY_TYPE"]["messages"] == (1 if delivered_only else 2)
+    assert usage["unbilled"]["messages"] == (1 if delivered_only else 0)
+
+
+@pytest.mark.parametrize("mode", ["pay_per_use", "resource_package"])
+def test_international_messages_are_billed_per_country_apart_from_the_mainland_tiers(
+    emulator: EmulatorProcess, api: RawApi, mode: str, instant_review: None
+) -> None:
+    configure(
+        emulator,
+        report_delay_seconds=0,
+        billing_mode=mode,
+        international_prices={"GB": "0.0450"},
+    )
+    world = ready_app(api, name="world", scope="intl")
+    template_id = approved_template(
+        api, world, "Your parcel ${1} has shipped.", ["CHARDIGIT"], send_country=[44, 65]
+    )
+    emulator.admin.put("/outcomes", json={"numbers": {"+447911123457": "UNDELIV"}})
+    form = {"from": world.intl_channel or "", "templateId": template_id, "templateParas": '["A1"]'}
+    form["to"] = "+447911123456,+447911123457,+6581234567"
+    sent = results(SendApi(emulator).post("batchSendSms", world, form=form))
+    assert [(r["status"], r["countryId"]) for r in sent] == [
+        ("000000", "GB"),
+        ("000000", "GB"),
+        ("000000", "SG"),
+    ]
+    usage = _usage(emulator)
+    # international SMS is billed on sending in every mode, failed or delivered
+    assert usage["international"] == {
+        "currency": "USD",
+        "countries": {
+            "GB": {"segments": 2, "messages": 2, "price": "0.0450", "cost": "0.0900"},
+            "SG": {"segments": 1, "messages": 1, "price": None, "cost": None},
+        },
+        "cost": "0.0900",
+        "unpriced_segments": 1,
+    }
+    # and neither pooled with nor priced by the mainland's tiers
+    assert usage["categories"]["industry"]["segments"] == 0
+    assert usage["cost"] == "0.000"
+
+
+def test_international_usage_can_be_seeded_and_prices_must_name_destinations(
+    emulator: EmulatorProcess,
+) -> None:
+    body = {"month": "2030-05", "template_type": "NOTIFY_TYPE", "segments": 10, "country": "FR"}
+    seeded = emulator.admin.post("/usage", json=body)
+    assert seeded.status_code == 200, seeded.text
+    assert seeded.json()["international"]["countries"]["FR"]["segments"] == 10
+    assert seeded.json()["categories"]["industry"]["segments"] == 0
+    mainland = emulator.admin.post("/usage", json={**body, "country": "CN"})
+    assert mainland.status_code == 400
+    prices = emulator.admin.put("/sending", json={"international_prices": {"CN": "0.01"}})
+    assert prices.status_code == 400
+    bad = emulator.admin.put("/sending", json={"billing_mode": "free"})
+    assert bad.status_code == 400

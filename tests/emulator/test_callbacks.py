@@ -88,6 +88,7 @@ def test_a_status_report_is_posted_as_form_fields(
             "statusDesc",
             "source",
             "updateTime",
+            "orgCode",
         ]
         assert (fields["total"], fields["sequence"], fields["status"], fields["source"]) == (
             "1",
@@ -95,6 +96,7 @@ def test_a_status_report_is_posted_as_form_fields(
             "DELIVRD",
             "2",
         )
+        assert fields["orgCode"] == "000", "the documented sample's code for DELIVRD"
         assert fields["statusDesc"] and UPDATE_TIME.match(fields["updateTime"])
 
 
@@ -147,11 +149,13 @@ def test_outcomes_are_chosen_per_number(
     assert reports["+8613800000000"]["status"] == "DELIVRD"
     undelivered, platform = reports["+8613800000001"], reports["+8613800000002"]
     assert (undelivered["status"], undelivered["source"]) == ("UNDELIV", "2")
-    assert "updateTime" in undelivered
+    assert ("updateTime" in undelivered, undelivered["orgCode"]) == (True, "UNDELIV")
     assert (platform["status"], platform["source"]) == ("E200027", "3")
     assert "updateTime" not in platform, "a report the platform made up has no updateTime"
+    assert "orgCode" not in platform, "no gateway answered"
+    # pay-per-use, the default billing mode, bills delivered messages only
     billed = {m["recipient"]: m["billed"] for m in messages(emulator)}
-    assert billed == {"+8613800000000": 1, "+8613800000001": 1, "+8613800000002": 0}
+    assert billed == {"+8613800000000": 1, "+8613800000001": 0, "+8613800000002": 0}
     assert emulator.admin.delete("/outcomes").json() == {"default": "DELIVRD", "numbers": {}}
 
 
@@ -380,12 +384,15 @@ def test_bad_uplinks_are_refused(
     assert callbacks(emulator) == []
 
 
-def test_uplink_needs_a_cn_app_with_an_address(
+def test_uplink_needs_a_cn_app_and_reaches_only_an_app_with_an_address(
     emulator: EmulatorProcess, api: RawApi, instant_review: None
 ) -> None:
     message = {"from": "+8613800000000", "body": "R"}
     assert _uplink(emulator, "no-such-app", **message).status_code == 404
-    bare = ready_app(api)
-    assert "up_link_addr" in _uplink(emulator, bare.id, **message).json()["error"]
     world = ready_app(api, name="world", scope="intl")
     assert "cn apps only" in _uplink(emulator, world.id, **message).json()["error"]
+    bare = ready_app(api)
+    received = _uplink(emulator, bare.id, **message)
+    assert received.status_code == 200, received.text
+    assert received.json()["url"] is None
+    assert callbacks(emulator, "uplink") == []

@@ -167,6 +167,45 @@ def test_template_ids_come_with_approval_and_changes_need_a_rejection(
     assert error_of(api.send("GET", f"/templates/{template['id']}")) == "MSGSMS.0009"
 
 
+def test_templates_under_review_are_deletable_when_the_review_policy_says_so(
+    emulator: EmulatorProcess, api: RawApi
+) -> None:
+    emulator.admin.put("/review-policy", json={"mode": "manual"}).raise_for_status()
+    app = api.create_app()
+    signature = api.create_signature(app["id"])
+    kept = api.create_template(app["id"], signature["id"])
+    refused = api.send("DELETE", f"/templates/{kept['id']}")
+    assert error_of(refused) == "MSGSMS.0035"
+    assert refused.json()["error_msg"] == "Failed to delete template from OMP"
+    deletable = {"mode": "manual", "delay_seconds": 1.0, "reviewing_templates_deletable": True}
+    assert emulator.admin.put("/review-policy", json=deletable).json() == deletable
+    assert api.send("DELETE", f"/templates/{kept['id']}").status_code == 204
+    second = api.create_template(app["id"], signature["id"], name="second")
+    batch = api.ok("POST", "/templates/batch-delete", json_body={"ids": [second["id"]]})
+    assert batch["success_ids"] == [second["id"]]
+
+
+def test_send_country_zero_names_no_country(api: RawApi) -> None:
+    world = api.create_app("world", "intl")
+    body = {
+        "app_id": world["id"],
+        "region": "intl",
+        "template_name": "otp",
+        "template_content": "Your code is ${1}",
+        "template_type": "NOTIFY_TYPE",
+        "send_country": [44, 0],
+    }
+    created = api.ok("POST", "/templates", json_body=body)
+    shown = api.template(created["id"])
+    assert [shown[f"send_country{i}"] for i in (1, 2, 3)] == [44, None, None]
+    only_zero = api.send("POST", "/templates", json_body={**body, "send_country": [0]})
+    assert error_of(only_zero) == "MSGSMS.0002" and "1-3 country ids" in only_zero.text
+    shop = api.create_app()
+    signature = api.create_signature(shop["id"])
+    bound = template_body(shop["id"], signature["id"], send_country=[0])
+    assert api.ok("POST", "/templates", json_body=bound)["template_name"] == "shipped"
+
+
 def test_a_pending_template_is_saved_unsubmitted_and_may_be_submitted(
     emulator: EmulatorProcess, api: RawApi
 ) -> None:

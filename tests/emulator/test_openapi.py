@@ -9,6 +9,7 @@ and declare the error answers, security and request bodies the API really has.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -21,8 +22,8 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from schemathesis.core.result import Err
 
 from emulator.app import create_app
-from emulator.gateway import Gateway
-from emulator.regions import REGIONS
+from emulator.core.regions import REGIONS
+from emulator.gateway.middleware import Gateway
 from emulator.state import EmulatorState, Listeners, Settings
 from tests.emulator.api import RawApi
 from tests.emulator.sdk import iam_token
@@ -197,7 +198,24 @@ def test_the_send_bodies_are_declared(emulator_session: EmulatorProcess) -> None
     assert set(schema["required"]) == {"from", "smsContent"}
     group = schema["properties"]["smsContent"]["items"]
     assert set(group["required"]) == {"to", "templateId"}
-    assert group["properties"]["to"]["maxItems"] == 500
+    assert group["properties"]["to"]["maxItems"] == 1000
     batch = region["paths"]["/sms/batchSendSms/v1"]["post"]["requestBody"]["content"]
     form = batch["application/x-www-form-urlencoded"]["schema"]
     assert set(form["required"]) == {"from", "to", "templateId"}
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_the_docs_page_lists_every_operation_and_needs_nothing_from_elsewhere(
+    emulator_session: EmulatorProcess, page: str
+) -> None:
+    for base_url in _ports(emulator_session).values():
+        response = httpx.get(base_url + page)
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/html")
+        text = response.text
+        # offline: no script, no stylesheet or image to fetch, no address of another site
+        for outside in ("<script", "src=", "http://", "https://", "//cdn"):
+            assert outside not in text, outside
+        assert '<a href="/openapi.json">' in text
+        for method, path in _documented(_document(base_url)):
+            assert f"<td class=method>{method}</td><td><code>{html.escape(path)}</code>" in text

@@ -107,6 +107,20 @@ def test_an_all_digit_signature_name_is_rejected(emulator: EmulatorProcess, api:
     assert api.signature(mixed["id"])["status"] == "REVIEW_PROCESSING_COMPLETED"
 
 
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("云", "2-32 characters"), ("【云商城】", "Chinese characters, letters and digits")],
+)
+def test_signature_names_that_break_the_naming_rules_are_submitted_then_rejected(
+    emulator: EmulatorProcess, api: RawApi, name: str, reason: str
+) -> None:
+    set_review(emulator, "auto", 0)
+    created = api.create_signature(api.create_app()["id"], name)
+    decided = api.signature(created["id"])
+    assert (decided["signature_name"], decided["status"]) == (name, "REVIEW_NOT_PASS")
+    assert reason in decided["review_desc"]
+
+
 def test_a_template_waits_for_its_signature(emulator: EmulatorProcess, api: RawApi) -> None:
     set_review(emulator, "manual")
     app = api.create_app()
@@ -161,7 +175,11 @@ def test_deleting_the_signature_rejects_its_pending_template(
 
 def test_manual_mode_waits_for_an_admin_decision(emulator: EmulatorProcess, api: RawApi) -> None:
     set_review(emulator, "manual")
-    assert emulator.admin.get("/review-policy").json() == {"mode": "manual", "delay_seconds": 0.0}
+    assert emulator.admin.get("/review-policy").json() == {
+        "mode": "manual",
+        "delay_seconds": 0.0,
+        "reviewing_templates_deletable": False,
+    }
     app = api.create_app()
     signature = api.create_signature(app["id"])
     _advance(emulator, api, 86400)

@@ -11,20 +11,21 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
-from emulator.auth import (
+from emulator.core.clock import Clock
+from emulator.core.store import Store
+from emulator.gateway.errors import AuthenticationFailed
+from emulator.gateway.signing import (
     EMPTY_PAYLOAD_SHA256,
     AkskVerifier,
-    AuthenticationFailed,
     SignedRequest,
-    TokenService,
+    SigningKey,
     canonical_query,
     canonical_request,
     canonical_uri,
     compute_signature,
 )
-from emulator.clock import Clock
-from emulator.identity import IDENTITY_SCHEMA
-from emulator.store import Store
+from emulator.iam.identity import IDENTITY_SCHEMA
+from emulator.iam.tokens import TokenService
 
 AK = "AKTESTEXAMPLE"
 SK = "SKTESTEXAMPLESECRET"
@@ -147,7 +148,7 @@ def _sdk_signed(method: str, path: str, query: list[tuple[str, str]], body: byte
 
 
 def _verifier(clock: Clock | None = None) -> AkskVerifier:
-    return AkskVerifier(clock or Clock(), lambda ak: SK if ak == AK else None)
+    return AkskVerifier(clock or Clock(), lambda ak: SigningKey(SK) if ak == AK else None)
 
 
 def test_verifier_accepts_what_the_sdk_signs() -> None:

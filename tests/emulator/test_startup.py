@@ -115,6 +115,24 @@ def test_a_busy_port_or_a_bad_flag_fails_with_a_message(tmp_path: Path) -> None:
         pass
 
 
+@pytest.mark.parametrize("busy", ["main", "region"])
+def test_a_port_in_use_exits_non_zero_with_one_line_naming_it(tmp_path: Path, busy: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        if busy == "main":
+            flags = ["--port", str(port)]
+        else:
+            flags = ["--port", "0", "--region-ports", f"0,{port},0"]
+        process = _spawn(*flags, "--data-dir", str(tmp_path / "data"))
+        stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert stdout == b"", "no start-up line"
+    [line] = stderr.decode().splitlines()
+    assert line.startswith(f"emulator: cannot listen on 127.0.0.1:{port}: "), line
+
+
 def test_the_emulator_stops_when_its_parent_is_gone(tmp_path: Path) -> None:
     parent_code = (
         "import os, subprocess, sys, time\n"

@@ -35,10 +35,10 @@ def _expect_invalid(response: Any, *fragments: str) -> str:
         ({"app_name": "shop"}, ("body.region", "Field required")),
         ({"app_name": "shop", "region": "cn", "color": "red"}, ("body.color", "Extra inputs")),
         ({"app_name": "shop", "region": "eu"}, ("body.region", "'cn' or 'intl'")),
-        ({"app_name": "a b", "region": "cn"}, ("body.app_name", "pattern")),
+        ({"app_name": "   ", "region": "cn"}, ("body.app_name", "pattern")),
         ({"app_name": "x" * 65, "region": "cn"}, ("body.app_name", "at most 64")),
         ({"app_name": "shop", "region": "cn", "show_secret": "true"}, ("body.show_secret",)),
-        ({"app_name": "shop", "region": "cn", "up_link_addr": "ftp://x"}, ("up_link_addr",)),
+        ({"app_name": "shop", "region": "cn", "up_link_addr": "x" * 129}, ("up_link_addr",)),
         (
             {"app_name": "shop", "region": "intl", "up_link_addr": "https://x.example"},
             ("up_link_addr", "cn apps only"),
@@ -51,6 +51,14 @@ def test_create_app_rejects_bad_bodies(api: RawApi, body: Any, fragments: tuple[
     else:
         response = api.send("POST", "/apps", json_body=body)
     _expect_invalid(response, *fragments)
+
+
+def test_app_names_and_uplink_addresses_take_what_the_definition_takes(api: RawApi) -> None:
+    # CreateApp's definition: app_name 1-64 and not blank, up_link_addr 1-128; the console's
+    # character rules are not the API's
+    created = api.create_app("a b&c", up_link_addr="hooks.example.com/sms")
+    shown = api.ok("GET", f"/apps/{created['id']}")
+    assert (shown["app_name"], shown["up_link_addr"]) == ("a b&c", "hooks.example.com/sms")
 
 
 def test_the_location_alias_of_region_is_accepted(api: RawApi) -> None:
@@ -75,12 +83,30 @@ def test_the_location_alias_of_region_is_accepted(api: RawApi) -> None:
         ("/templates", [("flow_status", "Approved")], ("query.flow_status",)),
         ("/upload-files", [], ("query.file_id", "Field required")),
         ("/country", [("country_name_en", "")], ("query.country_name_en",)),
+        ("/apps", [("app_name", "x" * 65)], ("query.app_name", "at most 64")),
+        ("/signatures", [("app_name", "x" * 65)], ("query.app_name", "at most 64")),
+        ("/signatures", [("signature_name", "x" * 33)], ("query.signature_name", "at most 32")),
+        ("/templates", [("app_name", "x" * 65)], ("query.app_name", "at most 64")),
+        ("/templates", [("app_key", "x" * 129)], ("query.app_key", "at most 128")),
+        ("/apps", [("sort_key", "x" * 65)], ("query.sort_key", "at most 64")),
+        ("/apps/" + "x" * 65, [], ("path.id", "at most 64")),
+        ("/signatures/" + "x" * 65, [], ("path.id", "at most 64")),
+        ("/templates/" + "x" * 65 + "/varilable", [], ("path.id", "at most 64")),
     ],
 )
 def test_listings_reject_bad_query_parameters(
     api: RawApi, suffix: str, params: list[tuple[str, str]], fragments: tuple[str, ...]
 ) -> None:
     _expect_invalid(api.send("GET", suffix, params=params), *fragments)
+
+
+def test_list_filters_take_the_definitions_lengths(api: RawApi) -> None:
+    assert api.ok("GET", "/templates", params=[("app_key", "k" * 128)])["total"] == 0
+    assert api.ok("GET", "/signatures", params=[("signature_name", "签" * 32)])["total"] == 0
+    # a 64-character id is well-formed: it names no app
+    assert error_of(api.send("GET", "/apps/" + "x" * 64)) == "MSGSMS.0014"
+    long_key = api.send("GET", "/apps", params=[("sort_key", "k" * 64)])
+    _expect_invalid(long_key, "sort_key", "create_time")
 
 
 def test_signature_bodies_are_checked(api: RawApi) -> None:
@@ -90,8 +116,8 @@ def test_signature_bodies_are_checked(api: RawApi) -> None:
         ({**good, "signature_source": "0"}, ("body.signature_source", "integer")),
         ({**good, "signature_source": 9}, ("body.signature_source",)),
         ({**good, "signature_type": "SPAM_TYPE"}, ("body.signature_type",)),
-        ({**good, "signature_name": "云"}, ("body.signature_name", "at least 2")),
-        ({**good, "signature_name": "【云商城】"}, ("body.signature_name", "pattern")),
+        ({**good, "signature_name": " "}, ("body.signature_name", "pattern")),
+        ({**good, "signature_name": "云" * 33}, ("body.signature_name", "at most 32")),
         ({**good, "is_involved_third": "maybe"}, ("body.is_involved_third",)),
         ({**good, "is_involved_third": "Yes"}, ("power_attorney_fileid",)),
         ({**good, "apply_desc": "x" * 101}, ("body.apply_desc",)),
@@ -177,9 +203,7 @@ def _multipart(name: str, data: bytes, field: str = "file") -> tuple[bytes, dict
         ("big.png", PNG + b"\0" * (2 * 1024 * 1024), "file", "2 MB"),
         ("notes.txt", b"hello", "file", "not a jpg, jpeg, png, gif or pdf"),
         ("fake.png", b"GIF89a....", "file", "not a png file"),
-        ("my licence.png", PNG, "file", "spaces"),
         ("empty.png", b"", "file", "empty"),
-        ("x" * 61 + ".png", PNG, "file", "1-64 characters"),
         ("licence.png", PNG, "attachment", "body.file"),
     ],
 )
@@ -189,6 +213,25 @@ def test_uploads_are_checked(
     body, headers = _multipart(name, data, field)
     response = api.send("POST", "/upload-files", content=body, headers=headers)
     _expect_invalid(response, fragment)
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "message"),
+    [
+        ("my licence.png", "MSGSMS.0132", "File name is empty, too long or have space."),
+        ("x" * 61 + ".png", "MSGSMS.0132", "File name is empty, too long or have space."),
+        ("licence#1.png", "MSGSMS.0133", "File name illegal character."),
+        ("a{b}.png", "MSGSMS.0133", "File name illegal character."),
+    ],
+)
+def test_upload_file_names_answer_their_documented_codes(
+    api: RawApi, name: str, code: str, message: str
+) -> None:
+    body, headers = _multipart(name, PNG)
+    response = api.send("POST", "/upload-files", content=body, headers=headers)
+    assert response.status_code == 400, response.text
+    assert error_of(response) == code
+    assert response.json()["error_msg"] == message
 
 
 def test_an_upload_that_is_not_multipart_is_refused(api: RawApi) -> None:

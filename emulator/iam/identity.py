@@ -11,7 +11,7 @@ import string
 import uuid
 from dataclasses import dataclass
 
-from .store import Store
+from ..core.store import Store
 
 __all__ = ["IDENTITY_SCHEMA", "Account", "Project", "load_or_create_account"]
 

@@ -7,17 +7,16 @@ the SDK reads to turn a region name into a project id (reference §3.1, §3.1b).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from .clock import iso_time
-from .deps import StateDep
+from ..core.clock import iso_time
+from ..core.regions import REGIONS
+from ..state import EmulatorState, StateDep
 from .errors import IamError
 from .identity import Project
-from .regions import REGIONS
-from .state import EmulatorState
 
 __all__ = ["TokenRequest", "router"]
 
@@ -25,19 +24,18 @@ router = APIRouter(prefix="/v3", tags=["iam"])
 
 
 class _Model(BaseModel):
+    # Keystone ignores fields it does not know.
     model_config = ConfigDict(extra="ignore")
 
 
-class _NameOrId(_Model):
-    name: str | None = None
-    id: str | None = None
+class _UserDomain(_Model):
+    name: str
 
 
 class _User(_Model):
-    name: str | None = None
-    id: str | None = None
+    name: str
     password: str
-    domain: _NameOrId | None = None
+    domain: _UserDomain
 
 
 class _Password(_Model):
@@ -45,18 +43,17 @@ class _Password(_Model):
 
 
 class _Identity(_Model):
-    methods: list[str]
-    password: _Password | None = None
+    methods: Annotated[list[Literal["password"]], Field(min_length=1, max_length=1)]
+    password: _Password
 
 
-class _ProjectScope(_Model):
+class _NameOrId(_Model):
     name: str | None = None
     id: str | None = None
-    domain: _NameOrId | None = None
 
 
 class _Scope(_Model):
-    project: _ProjectScope | None = None
+    project: _NameOrId | None = None
     domain: _NameOrId | None = None
 
 
@@ -66,26 +63,21 @@ class _Auth(_Model):
 
 
 class TokenRequest(_Model):
-    """``{"auth": {"identity": {"methods": ["password"], "password": {...}}, "scope": {...}}}``"""
+    """``{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name",
+    "password", "domain": {"name"}}}}, "scope": {"project"|"domain": {"name"|"id"}}}}``, as
+    the definition KeystoneCreateUserTokenByPassword requires it."""
 
     auth: _Auth
 
 
 def _check_user(state: EmulatorState, identity: _Identity) -> None:
-    if identity.methods != ["password"] or identity.password is None:
-        raise IamError('only the password method is supported: methods must be ["password"]')
     user = identity.password.user
     account = state.account
-    domain = user.domain or _NameOrId()
-    if user.id is None and domain.name is None and domain.id is None:
-        raise IamError("auth.identity.password.user.domain.name is required")
-    name_ok = user.name == account.user_name if user.id is None else user.id == account.user_id
-    domain_ok = (
-        user.id is not None
-        or domain.name == account.domain_name
-        or (domain.id == account.domain_id)
-    )
-    if not (name_ok and domain_ok and user.password == account.password):
+    if not (
+        user.name == account.user_name
+        and user.domain.name == account.domain_name
+        and user.password == account.password
+    ):
         raise IamError("The username or password is wrong.", status_code=401)
 
 

@@ -23,11 +23,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .clock import Clock
-from .msgsms.variables import VARIABLE_PATTERN, template_variables
+from ..core.clock import Clock
+from .variables import VARIABLE_PATTERN, template_variables
 
 __all__ = [
     "SIGNATURE_APPROVED",
+    "SIGNATURE_NAME_LENGTH",
     "SIGNATURE_REJECTED",
     "SIGNATURE_STATUSES",
     "SIGNATURE_UNDER_REVIEW",
@@ -62,17 +63,37 @@ _LINK = re.compile(r"(https?://|www\.)", re.IGNORECASE)
 
 
 class ReviewPolicy(BaseModel):
-    """``auto``: decide after ``delay_seconds``; ``manual``: wait for an admin decision."""
+    """``auto``: decide after ``delay_seconds``; ``manual``: wait for an admin decision.
+
+    ``reviewing_templates_deletable``: whether DeleteTemplate removes a template under review.
+    The console refuses (its FAQ on deleting templates); the API documents no such refusal, so
+    either may be what a test needs. Refused, the answer is ``MSGSMS.0035``, the documented
+    code of a template deletion that failed.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     mode: Literal["auto", "manual"] = "auto"
     delay_seconds: Annotated[float, Field(ge=0, le=30 * 24 * 3600)] = 3.0
+    reviewing_templates_deletable: bool = False
+
+
+#: The naming rules of signatures (DOC productdesc-msgsms sms_faq_0002): 2-32 characters,
+#: Chinese characters, letters and digits, not all digits. The API takes any 1-32 characters
+#: (the definition's SmsSignatureReq); review applies the rules.
+SIGNATURE_NAME_LENGTH = (2, 32)
+_SIGNATURE_NAME = re.compile(r"^[\u4e00-\u9fa5A-Za-z0-9]+$")
 
 
 def signature_rejection(signature: sqlite3.Row) -> str | None:
     """Why review rejects this signature, or None if it passes."""
-    if signature["signature_name"].isdigit():
+    name: str = signature["signature_name"]
+    shortest, longest = SIGNATURE_NAME_LENGTH
+    if not shortest <= len(name) <= longest:
+        return f"signature name must have {shortest}-{longest} characters (签名长度为2-32个字符)"
+    if not _SIGNATURE_NAME.match(name):
+        return "signature name may hold Chinese characters, letters and digits only"
+    if name.isdigit():
         return "signature name must not be all digits (签名不能全为数字)"
     return None
 

@@ -7,12 +7,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from .deps import StateDep
+from ..core.regions import REGIONS
+from ..gateway.faults import FaultConfig
+from ..iam import credentials
+from ..msgsms import allowlist
+from ..msgsms.base import Quotas
+from ..msgsms.review import SIGNATURE_REJECTED, SIGNATURE_STATUSES, ReviewPolicy
+from ..state import StateDep
+from .changes import updated
 from .errors import AdminError
-from .faults import FaultConfig
-from .msgsms.base import Quotas
-from .regions import REGIONS
-from .review import SIGNATURE_REJECTED, SIGNATURE_STATUSES, ReviewPolicy
 
 __all__ = ["ClockSetting", "ReviewDecision", "router"]
 
@@ -39,6 +42,23 @@ class AppStatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Literal["CREATED", "SUSPENDED", "LAUNCHED", "PROCESSING"]
+
+
+class TemporaryCredentialRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    #: How long the key and its token are valid (IAM's range and default).
+    duration_seconds: Annotated[
+        int, Field(ge=credentials.DURATION_RANGE[0], le=credentials.DURATION_RANGE[1])
+    ] = credentials.DEFAULT_DURATION_SECONDS
+
+
+class IpWhiteList(BaseModel):
+    """An app's IP allow-list: comma-separated addresses or networks; empty allows all."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ip_white_list: Annotated[str, Field(max_length=allowlist.MAX_LENGTH)]
 
 
 @router.post("/reset")
@@ -70,7 +90,9 @@ def get_review_policy(state: StateDep) -> ReviewPolicy:
 
 
 @router.put("/review-policy", response_model=ReviewPolicy)
-def put_review_policy(state: StateDep, policy: ReviewPolicy) -> ReviewPolicy:
+def put_review_policy(state: StateDep, changes: ReviewPolicy) -> ReviewPolicy:
+    """Change the fields given; the others keep their values (at first the ``serve`` flags)."""
+    policy = updated(state.review.policy, changes)
     with state.store.transaction() as conn:
         state.review.set_policy(conn, policy)
     return policy
@@ -121,13 +143,52 @@ def set_app_status(state: StateDep, id: str, body: AppStatusChange) -> dict[str,
     return {"id": id, "status": body.status}
 
 
+@router.post("/temporary-credentials")
+def issue_temporary_credentials(
+    state: StateDep, body: TemporaryCredentialRequest | None = None
+) -> dict[str, dict[str, str]]:
+    """A temporary access key, secret key and security token, in IAM's ``credential`` shape;
+    a request signed with the key must carry the token (``X-Security-Token``) until
+    ``expires_at`` on the emulator's clock. The body is optional: 900 seconds by default."""
+    duration = (body or TemporaryCredentialRequest()).duration_seconds
+    return {"credential": state.temporary.issue(duration)}
+
+
+@router.get("/apps/{id}/ip-white-list", response_model=IpWhiteList)
+def get_ip_white_list(state: StateDep, id: str) -> IpWhiteList:
+    with state.store.transaction() as conn:
+        row = conn.execute("SELECT ip_white_list FROM apps WHERE id = ?", (id,)).fetchone()
+    if row is None:
+        raise AdminError(f"no app {id}", status_code=404)
+    return IpWhiteList(ip_white_list=row["ip_white_list"])
+
+
+@router.put("/apps/{id}/ip-white-list", response_model=IpWhiteList)
+def put_ip_white_list(state: StateDep, id: str, body: IpWhiteList) -> IpWhiteList:
+    """Set the addresses the app's sends may come from, as the console does (E000620 else)."""
+    try:
+        normalised = allowlist.normalise(body.ip_white_list)
+    except ValueError as error:
+        raise AdminError(f"ip_white_list: {error}") from None
+    with state.store.transaction() as conn:
+        cursor = conn.execute(
+            "UPDATE apps SET ip_white_list = ?, updated_at = ? WHERE id = ?",
+            (normalised, state.clock.now(), id),
+        )
+        if cursor.rowcount == 0:
+            raise AdminError(f"no app {id}", status_code=404)
+    return IpWhiteList(ip_white_list=normalised)
+
+
 @router.get("/faults", response_model=FaultConfig)
 def get_faults(state: StateDep) -> FaultConfig:
     return state.faults.config
 
 
 @router.put("/faults", response_model=FaultConfig)
-def put_faults(state: StateDep, config: FaultConfig) -> FaultConfig:
+def put_faults(state: StateDep, changes: FaultConfig) -> FaultConfig:
+    """Change the fields given; the others keep their values (``DELETE`` clears them all)."""
+    config = updated(state.faults.config, changes)
     state.faults.configure(config)
     return config
 
@@ -144,7 +205,9 @@ def get_quotas(state: StateDep) -> Quotas:
 
 
 @router.put("/quotas", response_model=Quotas)
-def put_quotas(state: StateDep, quotas: Quotas) -> Quotas:
+def put_quotas(state: StateDep, changes: Quotas) -> Quotas:
+    """Change the quotas given; the others keep their values (at first the ``serve`` flags)."""
+    quotas = updated(state.quotas, changes)
     state.quotas = quotas
     return quotas
 

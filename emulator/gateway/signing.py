@@ -1,38 +1,35 @@
-"""Authentication as Huawei's API gateway does it: IAM tokens and SDK-HMAC-SHA256 signatures.
+"""SDK-HMAC-SHA256 signatures checked as Huawei's API gateway checks them.
 
-The signature check recomputes the signature from the request *as received* (reference §3.2):
+The check recomputes the signature from the request *as received* (reference §3.2):
 the ``SignedHeaders`` list the client sent, the decoded path re-encoded segment by segment with
 a trailing slash, the query re-encoded and sorted, ``UNSIGNED-PAYLOAD`` when the client said so,
-and a 15-minute limit on clock skew. The verifier takes a secret lookup, so the send side can
-use it with app keys as well as the account's AK/SK.
+and a 15-minute limit on clock skew. The verifier takes a key lookup, so the send side can use
+it with app keys as well as the account's AK/SK. A temporary access key comes with a security
+token: the request must carry it in ``X-Security-Token`` (Huawei's SDK adds the header before
+signing, so it is among the signed headers) before it expires.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import re
-import secrets
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote, unquote
 
-from .clock import Clock
-from .store import Store
+from ..core.clock import Clock
+from .errors import AuthenticationFailed
 
 __all__ = [
     "ALGORITHM",
     "EMPTY_PAYLOAD_SHA256",
     "MAX_CLOCK_SKEW_SECONDS",
     "AkskVerifier",
-    "AuthenticationFailed",
-    "IssuedToken",
     "SignedRequest",
-    "TokenScope",
-    "TokenService",
+    "SigningKey",
     "canonical_query",
     "canonical_request",
     "canonical_uri",
@@ -53,8 +50,13 @@ _AUTHORIZATION = re.compile(
 )
 
 
-class AuthenticationFailed(Exception):
-    """The credentials of a request are missing, wrong or expired; the text says which."""
+@dataclass(frozen=True)
+class SigningKey:
+    """The secret of an access key; a temporary one also has a security token and an expiry."""
+
+    secret: str
+    security_token: str | None = None
+    expires_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -127,9 +129,9 @@ def compute_signature(
 class AkskVerifier:
     """Checks ``Authorization: SDK-HMAC-SHA256 ...`` and locks keys that keep failing."""
 
-    def __init__(self, clock: Clock, secret_for: Callable[[str], str | None]) -> None:
+    def __init__(self, clock: Clock, key_for: Callable[[str], SigningKey | None]) -> None:
         self._clock = clock
-        self._secret_for = secret_for
+        self._key_for = key_for
         self._lock = threading.Lock()
         self._failures: dict[str, int] = {}
         self._locked_until: dict[str, float] = {}
@@ -167,6 +169,13 @@ class AkskVerifier:
     def _check(
         self, request: SignedRequest, access: str, headers: str, signature: str, now: float
     ) -> None:
+        # The key and its security token first: an expired token says so even when the
+        # request's date is off too (a client that kept a temporary key past its expiry).
+        key = self._key_for(access)
+        if key is None:
+            raise AuthenticationFailed("verify aksk signature fail: unknown access key")
+        if key.security_token is not None:
+            _check_security_token(request, key, now)
         sdk_date = request.header("x-sdk-date")
         if not sdk_date:
             raise AuthenticationFailed("verify aksk signature fail: x-sdk-date not found")
@@ -178,62 +187,21 @@ class AkskVerifier:
             ) from None
         if abs(now - signed_at) > MAX_CLOCK_SKEW_SECONDS:
             raise AuthenticationFailed("calc ak sk signature fail:signature expired")
-        secret = self._secret_for(access)
-        if secret is None:
-            raise AuthenticationFailed("verify aksk signature fail: unknown access key")
         signed_headers = headers.split(";")
-        expected = compute_signature(secret, request, signed_headers, sdk_date)
+        expected = compute_signature(key.secret, request, signed_headers, sdk_date)
         if not hmac.compare_digest(expected, signature):
             raise AuthenticationFailed("verify aksk signature fail")
 
 
-@dataclass(frozen=True)
-class TokenScope:
-    """What a token was issued for: a project, or the whole domain when ``project_id`` is None."""
-
-    domain_id: str
-    project_id: str | None
-    expires_at: float
-
-
-@dataclass(frozen=True)
-class IssuedToken:
-    token: str
-    issued_at: float
-    expires_at: float
-
-
-class TokenService:
-    """IAM tokens, persisted so they outlive a restart like real ones do."""
-
-    def __init__(self, store: Store, clock: Clock, ttl_seconds: float = 24 * 3600) -> None:
-        self._store = store
-        self._clock = clock
-        self.ttl_seconds = ttl_seconds
-
-    def issue(self, domain_id: str, project_id: str | None) -> IssuedToken:
-        issued_at = self._clock.now()
-        # Shaped like Huawei's PKI tokens and about as long, so header limits get exercised.
-        token = "MII" + base64.b64encode(secrets.token_bytes(768)).decode()
-        expires_at = issued_at + self.ttl_seconds
-        with self._store.transaction() as conn:
-            conn.execute(
-                "INSERT INTO tokens (token, project_id, domain_id, issued_at, expires_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (token, project_id, domain_id, issued_at, expires_at),
-            )
-        return IssuedToken(token=token, issued_at=issued_at, expires_at=expires_at)
-
-    def verify(self, token: str) -> TokenScope:
-        with self._store.transaction() as conn:
-            row = conn.execute(
-                "SELECT project_id, domain_id, expires_at FROM tokens WHERE token = ?", (token,)
-            ).fetchone()
-        if row is None:
-            raise AuthenticationFailed("decrypt token fail")
-        if row["expires_at"] <= self._clock.now():
-            expired = datetime.fromtimestamp(row["expires_at"], UTC).isoformat()
-            raise AuthenticationFailed(f"token expires, expires_at: {expired}")
-        return TokenScope(
-            domain_id=row["domain_id"], project_id=row["project_id"], expires_at=row["expires_at"]
+def _check_security_token(request: SignedRequest, key: SigningKey, now: float) -> None:
+    token = request.header("x-security-token")
+    if not token:
+        raise AuthenticationFailed(
+            "verify aksk signature fail: x-security-token not found (a temporary access key"
+            " needs its security token)"
         )
+    if not hmac.compare_digest(token, key.security_token or ""):
+        raise AuthenticationFailed("verify aksk signature fail: the security token is invalid")
+    if key.expires_at is not None and key.expires_at <= now:
+        expired = datetime.fromtimestamp(key.expires_at, UTC).isoformat()
+        raise AuthenticationFailed(f"security token expires, expires_at: {expired}")

@@ -12,28 +12,24 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import uuid
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .auth import AuthenticationFailed, SignedRequest
-from .errors import AdminError, EmulatorError, GatewayError, IamError, MsgsmsError
+from ..admin.errors import AdminError
+from ..core.errors import EmulatorError
+from ..iam.errors import IamError
+from ..msgsms.errors import MsgsmsError
+from .auth import Authenticator, authenticate_iam, authenticate_msgsms, signed_request
+from .errors import AuthenticationFailed, GatewayError
 from .reqlog import LoggedRequest
-from .state import EmulatorState
 
-__all__ = [
-    "COMMON_PATHS",
-    "MAIN_PREFIXES",
-    "MAX_BODY_BYTES",
-    "REGION_PREFIXES",
-    "Gateway",
-    "authenticate_iam",
-    "authenticate_msgsms",
-    "signed_request",
-]
+if TYPE_CHECKING:
+    from ..state import EmulatorState
+
+__all__ = ["COMMON_PATHS", "MAIN_PREFIXES", "MAX_BODY_BYTES", "REGION_PREFIXES", "Gateway"]
 
 logger = logging.getLogger("emulator")
 
@@ -43,71 +39,7 @@ MAX_BODY_BYTES = 12 * 1024 * 1024
 COMMON_PATHS = ("/health", "/openapi.json", "/docs", "/redoc")
 MAIN_PREFIXES = ("/v3/", "/_emulator/")
 REGION_PREFIXES = ("/v2/", "/sms/")
-_MSGSMS_PATH = re.compile(r"^/v2/(?P<project>[^/]*)/")
 _LOOPBACK = ("127.", "::1", "localhost")
-
-Authenticator = Callable[[EmulatorState, SignedRequest, Scope], None]
-
-
-def signed_request(scope: Scope, body: bytes) -> SignedRequest:
-    """The request as the signature verifier sees it."""
-    headers = []
-    for raw_name, raw_value in scope["headers"]:
-        try:
-            value = raw_value.decode("utf-8")
-        except UnicodeDecodeError:
-            value = raw_value.decode("latin-1")
-        headers.append((raw_name.decode("latin-1").lower(), value))
-    return SignedRequest(
-        method=scope["method"],
-        path=scope["path"],
-        query=scope["query_string"].decode("latin-1"),
-        headers=headers,
-        body=body,
-    )
-
-
-def authenticate_msgsms(state: EmulatorState, request: SignedRequest, scope: Scope) -> None:
-    """A project-scoped token for the path's project, or an AK/SK signature (reference §1.1)."""
-    region = scope["state"]["region"]
-    project = state.account.projects[region]
-    match = _MSGSMS_PATH.match(request.path)
-    path_project = match["project"] if match else ""
-    token = request.header("x-auth-token")
-    if token:
-        granted = state.tokens.verify(token)
-        if granted.project_id is None:
-            raise AuthenticationFailed(
-                "The token type is incorrect. The token of the project type must be used."
-            )
-        if granted.project_id != path_project:
-            raise AuthenticationFailed(
-                f"the token is scoped to project {granted.project_id}, not {path_project}"
-            )
-    elif request.header("authorization"):
-        state.aksk.verify(request)
-        header_project = request.header("x-project-id")
-        if header_project and header_project != path_project:
-            raise AuthenticationFailed(
-                f"X-Project-Id {header_project} differs from the project in the path"
-            )
-    else:
-        raise AuthenticationFailed("x-auth-token not found")
-    if path_project != project.id:
-        raise AuthenticationFailed(f"project {path_project} is not a project of {region}")
-
-
-def authenticate_iam(state: EmulatorState, request: SignedRequest, scope: Scope) -> None:
-    """Token creation takes a password in the body; every other IAM call needs credentials."""
-    if request.path.rstrip("/") == "/v3/auth/tokens":
-        return
-    token = request.header("x-auth-token")
-    if token:
-        state.tokens.verify(token)
-    elif request.header("authorization"):
-        state.aksk.verify(request)
-    else:
-        raise AuthenticationFailed("x-auth-token not found")
 
 
 class Gateway:
@@ -131,7 +63,7 @@ class Gateway:
         scope.setdefault("state", {}).update(request_id=request_id, region=region)
         send = _with_request_id(send, request_id)
         path: str = scope["path"]
-        if path in COMMON_PATHS or path.startswith("/docs/"):
+        if path in COMMON_PATHS:
             await self._run(scope, receive, send)
             return
         allowed = REGION_PREFIXES if region else MAIN_PREFIXES

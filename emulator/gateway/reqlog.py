@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .store import Store
+from ..core.store import Store
 
 __all__ = ["REQLOG_SCHEMA", "LoggedRequest", "RequestLog"]
 

@@ -1,0 +1,1 @@
+"""The admin API under ``/_emulator/`` (main port, loopback clients only)."""

@@ -1,0 +1,1 @@
+"""IAM: the emulated account, its projects and its tokens."""
