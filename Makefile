@@ -88,5 +88,5 @@ clean: ## stop the emulator; remove the venv and caches (keeps .emulator/ and .p
 	@$(PYTHON) tools/stack.py stop
 	rm -rf $(VENV) .mypy_cache .ruff_cache build *.egg-info
 
-reset: ## stop the emulator, then delete .emulator/ and .pulumi/ (saying what goes first)
+reset: ## say what goes, then stop the emulator and delete .emulator/ and .pulumi/
 	@$(PYTHON) tools/stack.py reset $(if $(FORCE),--force)

@@ -413,10 +413,16 @@ def _size(path: Path) -> str:
 
 
 def reset(
-    data_dir: Path = EMULATOR_DIR, backend: Path = BACKEND_DIR, *, force: bool = False
-) -> None:
-    """Stop the emulator, then delete its data dir and the local state backend.
+    data_dir: Path = EMULATOR_DIR,
+    backend: Path = BACKEND_DIR,
+    *,
+    force: bool = False,
+    confirm: bool | None = None,
+) -> bool:
+    """Stop the emulator, then delete its data dir and the local state backend; False if the
+    user declined.
 
+    It says what goes first and, when ``confirm`` (default: stdin is a terminal), asks.
     Refuses without ``force`` when the backend holds the state of a stack other than ``dev``:
     such a stack may manage objects on Huawei Cloud, which would be left unmanaged.
     """
@@ -430,7 +436,6 @@ def reset(
             "destroy STACK=<stack>`) or keep its state elsewhere (`make pulumi STACK=<stack> "
             "ARGS='stack export --file <file>'`); `make reset FORCE=1` deletes it anyway."
         )
-    _stop_and_say(data_dir)
     going = []
     if data_dir.exists():
         going.append(
@@ -444,12 +449,22 @@ def reset(
         held = ", ".join(stacks) if stacks else "no stack"
         going.append((backend, f"the local Pulumi state backend (state of: {held})"))
     if not going:
-        _say("Nothing to reset: no emulator data and no local state.")
-        return
+        _stop_and_say(data_dir)
+        _say("Nothing else to reset: no emulator data and no local state.")
+        return True
+    _say("This deletes:")
     for path, what in going:
-        _say(f"Deleting {path} ({_size(path)}): {what}.")
+        _say(f"  {path} ({_size(path)}): {what}")
+    if confirm is None:
+        confirm = sys.stdin.isatty()
+    if confirm and input("Delete them? [y/N] ").strip().lower() not in ("y", "yes"):
+        _say("Nothing was deleted.")
+        return False
+    _stop_and_say(data_dir)
+    for path, _ in going:
         shutil.rmtree(path)
-    _say("Done. The next `make up` starts a new emulator and creates the dev stack again.")
+    _say("Deleted. The next `make up` starts a new emulator and creates the dev stack again.")
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -543,8 +558,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _stop_and_say(EMULATOR_DIR)
             return 0
         if ns.action == "reset":
-            reset(force=ns.force)
-            return 0
+            return 0 if reset(force=ns.force) else 1
         if ns.action == "pulumi" and not extra:
             raise StackError(
                 'give the pulumi command to run: `make pulumi ARGS="stack output --json"`, or '

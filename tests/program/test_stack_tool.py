@@ -10,6 +10,7 @@ dev stack's emulator is a real one, started by the tool on a free block of ports
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import os
 import signal
@@ -468,9 +469,10 @@ def test_reset_stops_the_emulator_and_says_what_it_deletes(
     assert not data_dir.exists()
     assert not backend.exists()
     err = capsys.readouterr().err
-    assert f"Deleting {data_dir} (" in err
+    assert err.index("This deletes:") < err.index("Stopped the emulator") < err.index("Deleted.")
+    assert f"  {data_dir} (" in err
     assert "the emulator's database (its apps, signatures, templates and messages)" in err
-    assert f"Deleting {backend} (" in err
+    assert f"  {backend} (" in err
     assert "the local Pulumi state backend (state of: dev)" in err
 
 
@@ -485,9 +487,30 @@ def test_reset_keeps_the_state_of_other_stacks_unless_forced(
         stack_tool.reset(data_dir, backend)
 
     assert data_dir.exists() and backend.exists()
-    stack_tool.reset(data_dir, backend, force=True)
+    assert stack_tool.reset(data_dir, backend, force=True)
     assert not data_dir.exists() and not backend.exists()
     assert "(state of: dev, prod)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("answer", "deleted"), [("y\n", True), ("\n", False), ("no\n", False)])
+def test_reset_in_a_terminal_asks_first(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    answer: str,
+    deleted: bool,
+) -> None:
+    data_dir, backend = tmp_path / "emulator", tmp_path / "backend"
+    data_dir.mkdir()
+    _local_state(backend, "dev")
+    monkeypatch.setattr("sys.stdin", io.StringIO(answer))
+
+    assert stack_tool.reset(data_dir, backend, confirm=True) is deleted
+
+    assert data_dir.exists() is not deleted and backend.exists() is not deleted
+    err = capsys.readouterr().err
+    assert "This deletes:" in err
+    assert ("Nothing was deleted." in err) is not deleted
 
 
 def test_a_missing_cli_that_cannot_be_installed_stops_with_what_to_do(
