@@ -164,6 +164,19 @@ def tool_env(fake_cli: FakeCli, emulator_place: dict[str, str]) -> dict[str, str
     return {**env, **emulator_place}
 
 
+def _dev_environment(info: dict[str, Any]) -> dict[str, str | None]:
+    """What the CLI gets for the dev stack: the repository's backend, the dev passphrase and
+    the emulator's keys."""
+    return {
+        "PULUMI_BACKEND_URL": (ROOT / ".pulumi").as_uri(),
+        "PULUMI_CONFIG_PASSPHRASE": stack_tool.DEV_PASSPHRASE,
+        "PULUMI_CONFIG_PASSPHRASE_FILE": None,
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "HUAWEICLOUD_SDK_AK": info["access_key"],
+        "HUAWEICLOUD_SDK_SK": info["secret_key"],
+    }
+
+
 def test_up_on_dev_starts_the_emulator_then_reuses_it(
     fake_cli: FakeCli, tool_env: dict[str, str]
 ) -> None:
@@ -185,14 +198,7 @@ def test_up_on_dev_starts_the_emulator_then_reuses_it(
     ]
     for call in calls:
         assert call["cwd"] == str(ROOT)
-        assert call["env"] == {
-            "PULUMI_BACKEND_URL": (ROOT / ".pulumi").as_uri(),
-            "PULUMI_CONFIG_PASSPHRASE": stack_tool.DEV_PASSPHRASE,
-            "PULUMI_CONFIG_PASSPHRASE_FILE": None,
-            "PULUMI_SKIP_UPDATE_CHECK": "true",
-            "HUAWEICLOUD_SDK_AK": info["access_key"],
-            "HUAWEICLOUD_SDK_SK": info["secret_key"],
-        }
+        assert call["env"] == _dev_environment(info)
 
     # A second run finds the emulator through its start-up line; a passphrase of the user's
     # own is kept.
@@ -317,14 +323,7 @@ def test_pulumi_runs_any_command_as_up_does_with_only_its_output_on_stdout(
         ["stack", "output", "templates"],
     ]
     assert calls[1]["cwd"] == str(ROOT)
-    assert calls[1]["env"] == {
-        "PULUMI_BACKEND_URL": (ROOT / ".pulumi").as_uri(),
-        "PULUMI_CONFIG_PASSPHRASE": stack_tool.DEV_PASSPHRASE,
-        "PULUMI_CONFIG_PASSPHRASE_FILE": None,
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "HUAWEICLOUD_SDK_AK": info["access_key"],
-        "HUAWEICLOUD_SDK_SK": info["secret_key"],
-    }
+    assert calls[1]["env"] == _dev_environment(info)
 
 
 def test_pulumi_without_a_command_says_how_to_give_one(
