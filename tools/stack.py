@@ -200,6 +200,14 @@ def _ours(data_dir: Path, url: str) -> tuple[EmulatorInfo, int] | None:
 
 def _port_problem(port: int, data_dir: Path) -> str:
     url = f"http://127.0.0.1:{port}"
+    pid = _running_pid(data_dir)
+    if pid is not None:
+        return (
+            f"the emulator this repository started (pid {pid}) holds 127.0.0.1:{port}, but "
+            f"{data_dir / 'startup.json'} has no start-up line of it, so its keys are unknown. "
+            "Stop it with `make stop` and run the command again: it starts again on the same "
+            "data, and nothing is lost."
+        )
     if _health(url):
         what = f"another emulator (or a server answering /health) already answers on {url}"
     else:

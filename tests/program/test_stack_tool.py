@@ -404,6 +404,31 @@ def test_the_foreground_emulator_keeps_its_line_refuses_a_second_and_stops(
     assert "No emulator of this repository is running" in again.stderr
 
 
+def test_an_emulator_of_ours_without_its_line_is_named_and_can_be_stopped(
+    fake_cli: FakeCli, tool_env: dict[str, str]
+) -> None:
+    data_dir = Path(tool_env["MSGSMS_EMULATOR_DIR"])
+    foreground = _start_foreground(tool_env)
+    try:
+        _wait_for(lambda: (data_dir / "startup.json").exists(), "the start-up line")
+        pid = int((data_dir / "emulator.pid").read_text())
+        (data_dir / "startup.json").write_text("")  # as an older `make emulator` left it
+
+        result = _run_tool(tool_env, "up", "--stack", "dev")
+
+        assert result.returncode == 2
+        assert f"the emulator this repository started (pid {pid}) holds" in result.stderr
+        assert "Stop it with `make stop`" in result.stderr
+        assert fake_cli.calls() == []
+        assert _run_tool(tool_env, "stop").returncode == 0
+        foreground.wait(timeout=30)
+    finally:
+        if foreground.poll() is None:
+            os.killpg(foreground.pid, signal.SIGKILL)
+        foreground.communicate()
+    assert _gone(pid)
+
+
 def test_ctrl_c_stops_the_foreground_emulator(tool_env: dict[str, str]) -> None:
     data_dir = Path(tool_env["MSGSMS_EMULATOR_DIR"])
     foreground = _start_foreground(tool_env)
