@@ -1,15 +1,18 @@
-"""Command line: ``python -m providers validate FILE…``.
+"""Command line: ``python -m providers validate FILE…`` (or ``msgsms validate FILE…``).
 
 ``validate`` checks catalogs offline (no network, no credentials). Every problem goes to
 stderr as ``file:line: path: message`` and the exit status is 1; a valid catalog gets a table
 on stdout of each template's segments and estimated cost per 10,000 messages at each price
 tier. ``--format json`` prints the same as one JSON document for CI tools.
+
+``schema`` prints the catalog's JSON Schema (draft 2020-12), for editors and other tools.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -18,6 +21,7 @@ from typing import Any, TextIO
 
 from providers import rules
 from providers.catalog import Catalog, CatalogProblem, TemplateEstimate, check_catalog
+from providers.schema import catalog_schema
 
 __all__ = ["main"]
 
@@ -25,9 +29,15 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 
 
+def _prog() -> str:
+    """How the user ran this: the ``msgsms`` console script or ``python -m providers``."""
+    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    return name if name and name != "__main__.py" else "python -m providers"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m providers",
+        prog=_prog(),
         description="Huawei Cloud MSGSMS as code: tools for the stack catalogs.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -57,12 +67,45 @@ def _parser() -> argparse.ArgumentParser:
         help="region of entries that name none and have no defaults.region "
         "(the stack's msgsms:region)",
     )
+    schema = commands.add_parser(
+        "schema",
+        help="print the catalog's JSON Schema (draft 2020-12)",
+        description=(
+            "Print the JSON Schema of a catalog, generated from the catalog's models, for "
+            "editors (yaml-language-server) and other tools. It checks fields, types and fixed "
+            "values; validate checks everything."
+        ),
+    )
+    schema.add_argument(
+        "--output", type=Path, default=None, metavar="FILE", help="write it to FILE instead"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return _validate(args.files, args.format, args.root, args.region, sys.stdout, sys.stderr)
+    try:
+        if args.command == "schema":
+            status = _schema(args.output, sys.stdout)
+        else:
+            status = _validate(
+                args.files, args.format, args.root, args.region, sys.stdout, sys.stderr
+            )
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return status
+    except BrokenPipeError:
+        # the reader went away (`| head`): nothing more to say, and no traceback about it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _schema(output: Path | None, out: TextIO) -> int:
+    text = json.dumps(catalog_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        out.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+    return EXIT_OK
 
 
 def _validate(

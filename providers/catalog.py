@@ -32,6 +32,7 @@ from providers import rules
 
 __all__ = [
     "CATALOG_FIELDS",
+    "KEY_PATTERN",
     "KINDS",
     "NOT_EXPOSED",
     "Catalog",
@@ -41,6 +42,7 @@ __all__ = [
     "Reference",
     "TemplateEstimate",
     "check_catalog",
+    "field_choices",
     "load_catalog",
 ]
 
@@ -136,6 +138,29 @@ class _Document(_Entry):
     templates: dict[str, dict[str, Any]] | None = None
 
 
+# Fields with a fixed set of values. providers.rules checks them; a YAML value of the wrong
+# type gets them in its message, and the JSON Schema offers them to editors.
+_CHOICES: Mapping[str, tuple[Any, ...]] = {
+    "region": rules.REGIONS,
+    "scope": rules.SCOPES,
+    "wait_for": rules.WAIT_FOR,
+    "brackets": rules.BRACKETS,
+    "source": tuple(rules.SIGNATURE_SOURCES),
+}
+_TYPE_CHOICES: Mapping[type[BaseModel], tuple[str, ...]] = {
+    SignatureEntry: rules.SIGNATURE_TYPES,
+    TemplateEntry: rules.TEMPLATE_TYPES,
+    VariableEntry: rules.VARIABLE_TYPES,
+}
+
+
+def field_choices(model: type[BaseModel], name: str) -> tuple[Any, ...] | None:
+    """The values catalog field ``name`` of ``model`` takes, when they are a fixed set."""
+    if name == "type":
+        return _TYPE_CHOICES.get(model)
+    return _CHOICES.get(name) if name in model.model_fields else None
+
+
 _MODELS: Mapping[Kind, type[_Entry]] = {
     "app": AppEntry,
     "file": FileEntry,
@@ -205,7 +230,9 @@ NOT_EXPOSED: Mapping[str, str] = {
     "license_number": "2025 documentation only; not in the API definition or SDK",
 }
 
-_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+#: What an entry's key looks like (it names a Pulumi resource).
+KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
+_KEY = re.compile(KEY_PATTERN)
 
 # --------------------------------------------------------------------------------------------
 # Results
@@ -361,6 +388,9 @@ class _Source:
         self.path = path
         self.display = display
         self.lines: dict[_Path, int] = {}
+        # the text of each plain scalar that YAML did not read as text (`yes`, `2024`), so a
+        # message can say what was written rather than what YAML made of it
+        self.scalars: dict[_Path, str] = {}
         self.problems: list[CatalogProblem] = []
         self.warnings: list[CatalogProblem] = []
 
@@ -395,8 +425,15 @@ class _Source:
             return None if node is None else self._build(loader, node, (), set())
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            message = "; ".join(p for p in (exc.context, exc.problem) if p)
             line = mark.line + 1 if mark else 1
+            where = f"column {mark.column + 1}: " if mark else ""
+            if "'\\t'" in (exc.problem or ""):
+                message = (
+                    f"{where}a tab character; YAML indents with spaces only: replace the tab "
+                    "with spaces"
+                )
+            else:
+                message = where + "; ".join(p for p in (exc.context, exc.problem) if p)
             self.problems.append(CatalogProblem(self.display, line, "yaml", message))
         except yaml.YAMLError as exc:
             self.problems.append(CatalogProblem(self.display, 1, "yaml", str(exc)))
@@ -421,7 +458,10 @@ class _Source:
                 self._build(loader, item, (*path, i), stack | {id(node)})
                 for i, item in enumerate(node.value)
             ]
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
+        if not isinstance(value, str) and isinstance(node, yaml.ScalarNode) and not node.style:
+            self.scalars[path] = node.value
+        return value
 
     def _mapping(
         self, loader: _Loader, node: yaml.MappingNode, path: _Path, stack: set[int]
@@ -522,10 +562,26 @@ _TYPE_WORDS = {
 }
 
 
-def _schema_message(error: Mapping[str, Any], root: type[BaseModel]) -> str:
+def _as_read(written: str, value: Any) -> str:
+    """How YAML read an unquoted scalar, e.g. ``YAML reads an unquoted yes as true``."""
+    read = _yaml_text(value) if isinstance(value, bool) or value is None else "a number"
+    return f"YAML reads an unquoted {written} as {read}"
+
+
+def _schema_message(error: Mapping[str, Any], root: type[BaseModel], written: str | None) -> str:
+    """The message for a schema error; ``written`` is the scalar's text if YAML did not read
+    it as text."""
     kind = error["type"]
     loc = error["loc"]
     value = error.get("input")
+    if kind == "string_type" and isinstance(value, int | float | bool):
+        written = written or str(value)
+        model = _model_at(root, loc[:-1])
+        choices = field_choices(model, str(loc[-1])) if model and loc else None
+        if choices:
+            listed = ", ".join(map(str, choices))
+            return f"must be one of {listed}; {_as_read(written, value)}"
+        return f'must be text; {_as_read(written, value)}: quote it ("{written}") if it is text'
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
@@ -538,11 +594,6 @@ def _schema_message(error: Mapping[str, Any], root: type[BaseModel]) -> str:
         hint = f"did you mean {close[0]!r}? " if close else ""
         return f"unknown field; {hint}expected one of: {', '.join(allowed)}"
     if kind == "string_type":
-        if isinstance(value, int | float | bool):
-            return (
-                f"must be text, got {_yaml_text(value)}; "
-                f'quote it ("{value}") if it is meant as text'
-            )
         return f"must be text, got {_yaml_text(value)}"
     if kind in _TYPE_WORDS:
         return f"must be {_TYPE_WORDS[kind]}, got {_yaml_text(value)}"
@@ -558,7 +609,8 @@ def _validate(source: _Source, model: type[_Entry], data: Any, prefix: _Path) ->
             if loc and loc[-1] == "[key]":
                 source.error((*prefix, *loc[:-1]), "keys must be text")
                 continue
-            source.error((*prefix, *loc), _schema_message(error, model))
+            path = (*prefix, *loc)
+            source.error(path, _schema_message(error, model, source.scalars.get(path)))
         return None
 
 
@@ -649,8 +701,17 @@ class _Builder:
             draft.set("region", inherited.inputs["region"], inherited.origin("region"))
         elif self.defaults.region is not None:
             draft.set("region", self.defaults.region, ("defaults", "region"))
-        else:
+        elif self.default_region is not None:
             draft.set("region", self.default_region)
+        else:
+            # unknown from here on: the entries that inherit it are not reported again
+            draft.set("region", rules.UNKNOWN)
+            self.source.error(
+                (*draft.path, "region"),
+                f"is required: set region on this entry or defaults.region in the catalog "
+                f"({', '.join(rules.REGIONS)}), or the stack's msgsms:region "
+                "(which `validate --region` stands for)",
+            )
 
     def _target(self, draft: _Draft, kind: Kind, key: str | None, via: str) -> _Draft | None:
         """The draft a reference names, after checking it exists and is of the right kind."""

@@ -29,8 +29,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from providers.countries import COUNTRY_NAMES, country_hint
+
 __all__ = [
     "APP_NAME_MAX",
+    "BRACKETS",
     "CODE_WORDS",
     "MAX_VARIABLES",
     "OPT_OUT_TEXT",
@@ -85,6 +88,7 @@ SIGNATURE_SOURCES: Mapping[int, str] = {
     5: "trademark",
 }
 WAIT_FOR = ("none", "approved")
+BRACKETS = ("CN", "GB")
 VARIABLE_TYPES = ("PHONE", "CHARDIGIT", "DATETIME", "MONEY", "TEXT", "NEWTEXT", "LONGTEXT")
 
 #: The longest value each variable type takes, for segment estimates and the 500-character
@@ -648,7 +652,7 @@ _TEMPLATE_FIELDS = (
     _Field("sign_id", min_len=1, max_len=64),
     _Field("signature_name", min_len=1, max_len=32),
     _Field("universal_template", kind="int", choices=(0, 1)),
-    _Field("brackets", choices=("CN", "GB")),
+    _Field("brackets", choices=BRACKETS),
     _Field("template_desc", max_len=500),
     *_WAITING,
 )
@@ -680,6 +684,15 @@ def _send_country(inputs: Mapping[str, Any]) -> list[Problem]:
             problems.append(Problem(f"{prop}[{i}]", f"must be a country id, got {country!r}"))
         elif number in seen:
             problems.append(Problem(f"{prop}[{i}]", f"country {number} is listed twice"))
+        elif number not in COUNTRY_NAMES:
+            # caught here, or the API refuses it in the middle of an `up`
+            problems.append(
+                Problem(
+                    f"{prop}[{i}]",
+                    f"{number} is not a country id: ids are calling codes, as "
+                    f"ListSendCountryDetails lists them (e.g. {country_hint()})",
+                )
+            )
         seen.add(number)
     return problems
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
@@ -86,24 +87,32 @@ def test_each_job_validates_the_catalog_before_pulumi_runs(
     checkout = _index(steps, "actions/checkout")
     python = _index(steps, "actions/setup-python")
     venv = _index(steps, "make venv")
-    validate = _index(steps, "-m providers validate")
+    validate = _index(steps, "msgsms validate")
     pulumi = _index(steps, "pulumi/actions")
     assert checkout < python < venv < validate < pulumi
     action = steps[pulumi]["with"]
     assert action["command"] == command
     assert action["stack-name"] == "${{ env.STACK }}"
-    assert action["cloud-url"] == "${{ secrets.PULUMI_BACKEND_URL }}"
+    assert action["cloud-url"] == "${{ env.PULUMI_BACKEND_URL }}"
 
 
 def test_the_workflows_validate_command_checks_the_stacks_catalog(
     workflow: dict[Any, Any],
 ) -> None:
     steps = workflow["jobs"]["preview"]["steps"]
-    command = steps[_index(steps, "-m providers validate")]["run"]
+    command = steps[_index(steps, "msgsms validate")]["run"]
     stack = workflow["env"]["STACK"]
     assert (ROOT / "stacks" / f"{stack}.sms.yaml").is_file()
+    assert command.startswith(".venv/bin/msgsms ")  # the console script `make venv` installs
+    script = Path(sys.executable).parent / "msgsms"
 
-    result = _run(command.replace("$STACK", stack).replace(".venv/bin/python", "python"), [])
+    result = subprocess.run(
+        shlex.split(command.replace("$STACK", stack).replace(".venv/bin/msgsms", str(script))),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
     assert result.returncode == 0, result.stderr
     assert f"stacks/{stack}.sms.yaml: valid" in result.stdout
@@ -112,10 +121,18 @@ def test_the_workflows_validate_command_checks_the_stacks_catalog(
 def test_every_secret_the_workflow_reads_is_documented(workflow: dict[Any, Any]) -> None:
     text = WORKFLOW.read_text(encoding="utf-8")
     header = text.split("\nname:", 1)[0]
-    used = set(re.findall(r"secrets\.(\w+)", text)) - {"GITHUB_TOKEN"}
-    assert used >= {"HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "PULUMI_BACKEND_URL"}
-    for secret in used:
-        assert f"#   {secret}" in header, f"{secret} is not documented at the top"
+    used = set(re.findall(r"(?:secrets|vars)\.(\w+)", text)) - {"GITHUB_TOKEN"}
+    assert used >= {
+        "HUAWEICLOUD_SDK_AK",
+        "HUAWEICLOUD_SDK_SK",
+        "PULUMI_CONFIG_PASSPHRASE",
+        "OBS_ACCESS_KEY_ID",
+        "OBS_SECRET_ACCESS_KEY",
+        "STATE_BUCKET",
+        "STATE_REGION",
+    }
+    for name in used:
+        assert f"#   {name}" in header, f"{name} is not documented at the top"
     # the providers read the credentials from the environment, under these names
     assert workflow["env"]["HUAWEICLOUD_SDK_AK"] == "${{ secrets.HUAWEICLOUD_SDK_AK }}"
     assert workflow["env"]["HUAWEICLOUD_SDK_SK"] == "${{ secrets.HUAWEICLOUD_SDK_SK }}"
@@ -172,3 +189,39 @@ def test_the_hook_fails_a_broken_catalog_naming_its_lines(name: str) -> None:
     problems = [line for line in result.stderr.splitlines() if line.startswith(f"{broken}:")]
     assert problems and all(re.match(rf"{re.escape(broken)}:\d+: \S+: ", p) for p in problems)
     assert "1 of 2 catalog(s) have problems" in result.stderr
+
+
+def _backend_query(url: str) -> tuple[str, str, dict[str, list[str]]]:
+    parsed = urlsplit(url)
+    return parsed.scheme, parsed.netloc + parsed.path, parse_qs(parsed.query)
+
+
+def test_the_state_is_in_obs_through_the_s3_backend(workflow: dict[Any, Any]) -> None:
+    env = workflow["env"]
+    url = env["PULUMI_BACKEND_URL"].replace("${{ vars.STATE_BUCKET }}", "acme-state/msgsms")
+    url = url.replace("${{ vars.STATE_REGION }}", "cn-south-1")
+
+    scheme, where, query = _backend_query(url)
+
+    assert (scheme, where) == ("s3", "acme-state/msgsms")
+    # the parameters of gocloud.dev's S3 driver: an S3-compatible endpoint, path-style
+    assert query == {
+        "endpoint": ["https://obs.cn-south-1.myhuaweicloud.com"],
+        "region": ["cn-south-1"],
+        "use_path_style": ["true"],
+    }
+    # the S3 backend reads the AWS SDK's variables; OBS keys go in them
+    assert env["AWS_ACCESS_KEY_ID"] == "${{ secrets.OBS_ACCESS_KEY_ID }}"
+    assert env["AWS_SECRET_ACCESS_KEY"] == "${{ secrets.OBS_SECRET_ACCESS_KEY }}"
+    assert env["PULUMI_CONFIG_PASSPHRASE"] == "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}"
+
+
+def test_the_readme_shows_the_backend_url_the_workflow_uses(workflow: dict[Any, Any]) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (url,) = re.findall(r"export PULUMI_BACKEND_URL='([^']+)'", readme)
+    _, _, shown = _backend_query(url)
+    _, _, used = _backend_query(workflow["env"]["PULUMI_BACKEND_URL"])
+    assert set(shown) == set(used)
+    assert shown["use_path_style"] == ["true"]
+    (region,) = shown["region"]
+    assert shown["endpoint"] == [f"https://obs.{region}.myhuaweicloud.com"]

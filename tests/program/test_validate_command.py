@@ -135,3 +135,43 @@ def test_validate_needs_no_network() -> None:
     result = run("validate", DEV, "stacks/prod.sms.yaml", code=code)
     assert result.returncode == 0, result.stderr
     assert "network used" not in result.stderr
+
+
+def test_the_console_script_validates_from_any_folder(tmp_path: Path) -> None:
+    # `make venv` installs the project into the venv, so neither the working directory nor
+    # PYTHONPATH has to be the repository
+    script = Path(sys.executable).parent / "msgsms"
+    env = {"PATH": str(Path(sys.executable).parent), "HOME": str(tmp_path)}
+    for command in ([str(script)], [sys.executable, "-m", "providers"]):
+        result = subprocess.run(
+            [*command, "validate", str(ROOT / DEV)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith(f"{ROOT / DEV}: valid (2 apps,")
+    usage = subprocess.run(
+        [str(script), "--help"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert usage.stdout.startswith("usage: msgsms ")
+
+
+def test_a_closed_pipe_ends_validate_quietly() -> None:
+    # `validate stacks/dev.sms.yaml | head -1`: the reader goes away after one line
+    process = subprocess.Popen(
+        [sys.executable, "-m", "providers", "validate", DEV],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    assert process.wait(timeout=60) == 0
+    assert process.stderr.read() == ""
+    process.stderr.close()

@@ -173,13 +173,23 @@ def test_universal_templates() -> None:
             [Problem("send_country", "is required for an international template: 1–3 country ids")],
         ),
         ({"send_country": []}, [Problem("send_country", "must be a list of 1–3 country ids")]),
-        ({"send_country": [1, 2, 3, 4]}, [Problem("send_country", "has 4 countries; 3 at most")]),
+        ({"send_country": [1, 7, 20, 27]}, [Problem("send_country", "has 4 countries; 3 at most")]),
         ({"send_country": [0]}, [Problem("send_country[0]", "must be a country id, got 0")]),
         (
             {"send_country": [65, "SG"]},
             [Problem("send_country[1]", "must be a country id, got 'SG'")],
         ),
         ({"send_country": [65, 65.0]}, [Problem("send_country[1]", "country 65 is listed twice")]),
+        (
+            {"send_country": [65, 999]},
+            [
+                Problem(
+                    "send_country[1]",
+                    "999 is not a country id: ids are calling codes, as ListSendCountryDetails "
+                    "lists them (e.g. 44 United Kingdom, 65 Singapore, 81 Japan)",
+                )
+            ],
+        ),
         (
             {"sign_id": "sig-1"},
             [
