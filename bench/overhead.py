@@ -29,7 +29,7 @@ from providers.client.signing import sign_request
 from tests.support.emulator import EmulatorProcess
 
 from .stats import median
-from .target import REGION, AuthMode, client, emulator
+from .target import REGION, ROOT, AuthMode, client, emulator
 
 __all__ = ["TARGET_RATIO", "raw_headers", "run"]
 
@@ -82,10 +82,10 @@ def _profile(call: Callable[[], object], calls: int) -> list[dict[str, Any]]:
 
 
 def _short(filename: str) -> str:
-    for marker in ("site-packages/", "/work/main/"):
-        if marker in filename:
-            return filename.split(marker, 1)[1]
-    return Path(filename).name
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1]
+    path = Path(filename)
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name
 
 
 def _measure(emu: EmulatorProcess, auth: AuthMode, rounds: int, batch: int) -> dict[str, Any]:
