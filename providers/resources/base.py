@@ -70,10 +70,11 @@ from providers.client import (
     models,
 )
 from providers.client.cache import KeyLocks
+from providers.spec import Field, Kind
 
 from .inventory import Inventory
 from .notices import notice
-from .schema import Field, contains_unknown, normalise, same_value
+from .schema import contains_unknown, normalise, same_value
 from .snapshot import ReadSnapshots, writing
 
 __all__ = [
@@ -229,11 +230,14 @@ class ConfiguredProvider(ResourceProvider):
 
 
 class MsgsmsProvider(ConfiguredProvider):
-    """Base of the MSGSMS providers; subclasses set the class attributes and the hooks."""
+    """Base of the MSGSMS providers: a subclass names its kind (``spec``, from which its fields,
+    outputs and their behaviour are taken) and implements the hooks."""
 
-    #: The kind in :func:`providers.rules.check`.
+    #: What the kind is: :mod:`providers.spec`.
+    spec: ClassVar[Kind]
+    # taken from ``spec`` (see __init_subclass__)
     rules_kind: ClassVar[str]
-    #: Every input, in the order of the contract.
+    #: Every input, in the order of the spec.
     fields: ClassVar[tuple[Field, ...]]
     #: Outputs besides the inputs.
     outputs: ClassVar[tuple[str, ...]]
@@ -242,17 +246,33 @@ class MsgsmsProvider(ConfiguredProvider):
     #: The input that names the object in messages.
     name_key: ClassVar[str]
     #: Remote inputs the API does not show: ``read`` keeps their stored values.
-    unobservable: ClassVar[frozenset[str]] = frozenset({"region"})
+    unobservable: ClassVar[frozenset[str]]
     #: Outputs only a create answer has: kept from the stored outputs afterwards.
-    kept_outputs: ClassVar[frozenset[str]] = frozenset()
+    kept_outputs: ClassVar[frozenset[str]]
     #: Whether ``adopt`` is on when not given.
-    adopt_by_default: ClassVar[bool] = False
+    adopt_by_default: ClassVar[bool]
     #: Whether a create first looks for an identical object (names the API does not keep
     #: unique: an interrupted run's object can only be found by looking).
     finds_leftovers: ClassVar[bool] = False
     #: The API's error codes for "this natural key exists" (names it keeps unique): a create
     #: refused with one of them takes over the identical object instead of failing.
     duplicate_codes: ClassVar[frozenset[str]] = frozenset()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        spec: Kind | None = cls.__dict__.get("spec")
+        if spec is None:
+            return
+        cls.title = spec.title
+        cls.rules_kind = spec.name
+        cls.fields = spec.inputs
+        cls.outputs = spec.output_names
+        cls.replace_keys = spec.replace_keys
+        cls.name_key = spec.name_key
+        cls.unobservable = spec.unshown
+        cls.kept_outputs = spec.kept_outputs
+        adopt = next((f for f in spec.inputs if f.name == "adopt"), None)
+        cls.adopt_by_default = bool(adopt is not None and adopt.default)
 
     # ------------------------------------------------------------------ hooks
 
@@ -305,9 +325,20 @@ class MsgsmsProvider(ConfiguredProvider):
         from a snapshot of the parent's objects (:mod:`.snapshot`)."""
         return self.fetch(client, region, object_id)
 
+    def shown(self, live: Live) -> Any:
+        """The API's object behind ``live`` (a response model), whose attributes are the
+        fields' response names."""
+        return live
+
     def inputs_from_live(self, client: SmsClient, live: Live) -> dict[str, Any]:
-        """The remote inputs as the live object shows them."""
-        raise NotImplementedError
+        """The remote inputs as the live object shows them (each field the API shows, by its
+        response name; a subclass adds those it shows another way)."""
+        shown = self.shown(live)
+        return {
+            f.name: getattr(shown, f.response_name, None)
+            for f in self.fields
+            if f.remote and f.shown
+        }
 
     def outputs_from_live(
         self, client: SmsClient, live: Live, inputs: Mapping[str, Any]
@@ -349,6 +380,14 @@ class MsgsmsProvider(ConfiguredProvider):
 
     def _declared(self, values: Mapping[str, Any]) -> dict[str, Any]:
         return normalise(self.fields, values)
+
+    def body(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """The request body the inputs make: each field sent, by its request name."""
+        return {
+            f.request_name: inputs[f.name]
+            for f in self.fields
+            if f.request_name is not None and inputs.get(f.name) is not None
+        }
 
     def label(self, inputs: Mapping[str, Any], object_id: str | None = None) -> str:
         name = inputs.get(self.name_key)

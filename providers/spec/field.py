@@ -67,6 +67,8 @@ class Field:
     # -- the resource
     #: An input of the resource (``wait_for`` is the catalog's, for the wait for review).
     input: bool = True
+    #: A program declares it (``sha256`` is added by ``check``).
+    declared: bool = True
     #: Part of the remote object (sent to the API or known to it); the others only steer the
     #: provider (``adopt``) or the catalog.
     remote: bool = True

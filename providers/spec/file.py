@@ -41,7 +41,7 @@ FILE = Kind(
         Field(
             "sha256",
             description="SHA-256 of the file's content (added by check)",
-            input=True,
+            declared=False,
             shown=False,
             replaces=True,
             api="",
