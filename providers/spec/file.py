@@ -56,4 +56,6 @@ FILE = Kind(
     exports=("id", "file_id"),
     reference_output="file_id",
     resource="providers.resources.signature_file:SignatureFile",
+    # an upload takes the region of the signatures that use it
+    catalog_after=("signature",),
 )

@@ -44,6 +44,8 @@ class Kind:
     #: ``module:Class`` of the resource (imported on first use: the resources import the
     #: specs, not the other way round).
     resource: str = ""
+    #: Kinds whose catalog entries are built before this kind's (it takes from them).
+    catalog_after: tuple[str, ...] = ()
 
     def field(self, name: str) -> Field:
         for candidate in self.fields:
@@ -60,10 +62,11 @@ class Kind:
 
     @cached_property
     def catalog_fields(self) -> tuple[Field, ...]:
-        """The fields an entry of the catalog writes, each spelling once."""
+        """The fields an entry of the catalog writes, each spelling once: the kind's own
+        first, then those ``defaults`` may set too."""
         seen: set[str] = set()
         found = []
-        for f in self.fields:
+        for f in sorted(self.fields, key=lambda f: f.defaultable):
             if f.catalog is not None and f.catalog not in seen:
                 seen.add(f.catalog)
                 found.append(f)
