@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, create_model
 
-from providers.spec import KINDS, Field
+from providers.spec import KINDS, Field, Kind
 from providers.spec.vocabulary import VARIABLE_TYPES
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Document",
     "Entry",
     "VariableEntry",
+    "entry_model",
     "field_choices",
 ]
 
@@ -89,15 +90,17 @@ def _model(name: str, doc: str, definitions: Mapping[str, Any]) -> type[Entry]:
     return model
 
 
-#: The entry model of each kind, by kind name.
-ENTRIES: Mapping[str, type[Entry]] = {
-    kind.name: _model(
+def entry_model(kind: Kind) -> type[Entry]:
+    """The model of a kind's catalog entries: each field the catalog writes."""
+    return _model(
         f"{kind.title}Entry",
         kind.description,
         {f.catalog: _definition(f) for f in kind.catalog_fields if f.catalog is not None},
     )
-    for kind in KINDS
-}
+
+
+#: The entry model of each kind, by kind name.
+ENTRIES: Mapping[str, type[Entry]] = {kind.name: entry_model(kind) for kind in KINDS}
 
 #: The fields ``defaults`` may set, by catalog spelling (the first kind's descriptor of each).
 _DEFAULTABLE: dict[str, Field] = {}
