@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pulumi
 
@@ -76,17 +77,27 @@ def declare(catalog: Catalog) -> tuple[dict[tuple[str, str], MsgsmsResource], Re
     for declaration in catalog:  # dependency order: a reference names an earlier entry
         kind = BY_NAME[declaration.kind]
         inputs = declaration.resolve(output)
-        # what is not an input of the resource (the wait for review) goes to Reviews
-        waiting = {
-            f.name: inputs.pop(f.name) for f in kind.fields if f.name in inputs and not f.input
-        }
-        resource = kind.resource_class()(declaration.key, inputs)
+        # what is not an input of the resource: its options, and the wait for its review
+        # (which goes to Reviews)
+        extra = {f: inputs.pop(f.name) for f in kind.fields if f.name in inputs and not f.input}
+        options = {f.name: value for f, value in extra.items() if f.option}
+        waiting = {f.name: value for f, value in extra.items() if not f.option}
+        resource = kind.resource_class()(declaration.key, inputs, _options(options))
         declared[declaration.kind, declaration.key] = resource
         if waiting.get("wait_for") == "approved":
             key = _review_key(declaration.kind, declaration.key)
             objects.append(waited(key, resource, waiting.get("wait_timeout")))
     reviews = Reviews("reviews", objects) if objects else None
     return declared, reviews
+
+
+def _options(options: Mapping[str, Any]) -> pulumi.ResourceOptions:
+    """The Pulumi options an entry sets: protect, retain_on_delete, aliases (earlier keys)."""
+    return pulumi.ResourceOptions(
+        protect=options.get("protect"),
+        retain_on_delete=options.get("retain_on_delete"),
+        aliases=[pulumi.Alias(name=key) for key in options.get("aliases") or ()],
+    )
 
 
 def _review_key(kind: str, key: str) -> str:

@@ -40,6 +40,7 @@ def cross_checks(source: Source, builder: Builder) -> None:
                 )
             else:
                 owner[key] = section
+    _aliases(source, builder)
     _unique(
         source,
         [d for d in drafts if d.kind == "app"],
@@ -73,6 +74,31 @@ def cross_checks(source: Source, builder: Builder) -> None:
         ),
     )
     _quotas(source, builder)
+
+
+def _aliases(source: Source, builder: Builder) -> None:
+    """An alias is an earlier key of its entry: a valid key, not a key in use in its section,
+    and claimed by one entry only."""
+    for kind in KINDS:
+        current = set(builder.keys.get(kind.section, ()))
+        claimed: dict[str, str] = {}
+        for draft in builder.drafts[kind.name].values():
+            for index, alias in enumerate(draft.inputs.get("aliases") or ()):
+                where = (*draft.path, "aliases", index)
+                if not isinstance(alias, str) or not _KEY.match(alias):
+                    source.error(
+                        where, f"{alias!r} is not a key (a letter, then letters, digits, _ and -)"
+                    )
+                elif alias in current:
+                    source.error(
+                        where,
+                        f"{alias!r} is a key of {kind.section} now; an alias names the key an "
+                        "entry had before, which no entry has any more",
+                    )
+                elif alias in claimed:
+                    source.error(where, f"{alias!r} is already an alias of {claimed[alias]}")
+                else:
+                    claimed[alias] = draft.key
 
 
 def _unique(

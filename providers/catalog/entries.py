@@ -17,6 +17,7 @@ from providers.spec import KINDS, Field, Kind
 from providers.spec.vocabulary import VARIABLE_TYPES
 
 __all__ = [
+    "DOCUMENT_SETTINGS",
     "ENTRIES",
     "KEY_PATTERN",
     "NOT_EXPOSED",
@@ -69,6 +70,7 @@ _VALUE_TYPES: Mapping[str, Any] = {
     "number": float,
     "bool": bool,
     "int_set": list[int],
+    "str_list": list[str],
 }
 
 
@@ -115,6 +117,12 @@ Defaults = _model(
     {name: (_VALUE_TYPES[f.kind] | None, None) for name, f in _DEFAULTABLE.items()},
 )
 
+#: Top-level settings of a catalog besides ``defaults`` and the sections.
+DOCUMENT_SETTINGS: Mapping[str, tuple[Any, Any]] = {
+    # an empty catalog deletes every object of its stack: it has to say it means it
+    "allow_empty": (bool, False),
+}
+
 #: The document: ``defaults`` and one section per kind (entries are checked one at a time,
 #: by their kind's model, so that every entry's problems are reported).
 Document = _model(
@@ -122,6 +130,7 @@ Document = _model(
     "A catalog",
     {
         "defaults": (Defaults | None, None),
+        **DOCUMENT_SETTINGS,
         **{kind.section: (dict[str, dict[str, Any]] | None, None) for kind in KINDS},
     },
 )

@@ -75,6 +75,13 @@ def check_catalog(
             builder.run_rules(draft)
             draft.broken = len(source.problems) > before
     cross_checks(source, builder)
+    if not any(builder.keys.values()) and not getattr(document, "allow_empty", False):
+        source.error(
+            (),
+            "declares nothing: `pulumi up` with an empty catalog deletes every signature and "
+            "template of the stack. If that is what you want, add `allow_empty: true` at the "
+            "top level; otherwise restore the entries (were they commented out?)",
+        )
     problems = _ordered(source.problems)
     warnings = _ordered(source.warnings)
     if problems:

@@ -22,6 +22,7 @@ from providers.spec import KINDS
 from providers.spec.vocabulary import MAX_VARIABLES
 
 from .entries import (
+    DOCUMENT_SETTINGS,
     ENTRIES,
     KEY_PATTERN,
     Defaults,
@@ -64,6 +65,7 @@ def _document_model() -> type[BaseModel]:
     at a time, to report every entry's problems; the schema states them all at once)."""
     fields: Any = {
         "defaults": (Defaults | None, None),
+        **DOCUMENT_SETTINGS,
         **{kind.section: (_section(ENTRIES[kind.name]), None) for kind in KINDS},
     }
     model: type[BaseModel] = create_model("Catalog", __config__=Defaults.model_config, **fields)
@@ -132,6 +134,11 @@ def catalog_schema() -> dict[str, Any]:
         prop.pop("title", None)
         prop["description"] = f"The {kind.name}s, each under a key that names its Pulumi resource"
         _value_schema(prop)["propertyNames"] = {"pattern": KEY_PATTERN}
+    schema["properties"]["allow_empty"].pop("title", None)
+    schema["properties"]["allow_empty"]["description"] = (
+        "true: the catalog may declare nothing (an empty catalog deletes every object of its "
+        "stack, so it is refused without this)"
+    )
     schema["properties"]["defaults"].pop("title", None)
     schema["properties"]["defaults"]["description"] = Defaults.__doc__
     document = {

@@ -37,6 +37,7 @@ _TYPES: Mapping[str, Any] = {
     "yes_no": str,
     "int_set": list[int],
     "variables": list[dict[str, Any]],
+    "str_list": list[str],
 }
 
 

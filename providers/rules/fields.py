@@ -37,6 +37,12 @@ def check_field(field: Field, value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             return f"must be a positive number of seconds, got {value!r}"
         return None
+    if field.kind == "str_list":
+        if not isinstance(value, list | tuple) or not all(
+            isinstance(item, str) and item.strip() for item in value
+        ):
+            return f"must be a list of names, got {value!r}"
+        return None
     if field.kind == "int":
         number = as_int(value)
         if number is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .field import Field, Output
-from .kind import ADOPT, REGION, Kind
+from .kind import ADOPT, OPTION_FIELDS, REGION, Kind
 from .vocabulary import APP_NAME, APP_NAME_MAX, SCOPES, URL
 
 APP = Kind(
@@ -62,6 +62,7 @@ APP = Kind(
             inherited=True,
         ),
         ADOPT(True, "name and scope"),
+        *OPTION_FIELDS,
     ),
     outputs=(
         Output("app_key", str, "The app key: the user name of the send API (SMSApi)"),

@@ -16,7 +16,7 @@ from typing import Any, Literal
 __all__ = ["CatalogForm", "Field", "Output", "ValueKind"]
 
 #: How a value travels through the engine and is compared (see ``resources.schema``).
-ValueKind = Literal["str", "int", "number", "bool", "yes_no", "int_set", "variables"]
+ValueKind = Literal["str", "int", "number", "bool", "yes_no", "int_set", "variables", "str_list"]
 
 #: How the catalog writes a field: as the value itself, as ``true``/``false`` for ``Yes``/``No``
 #: (``yes_no``) or for ``1``/``0`` (``flag``), as catalog variables (``variables``), or as the
@@ -69,6 +69,9 @@ class Field:
     input: bool = True
     #: A program declares it (``sha256`` is added by ``check``).
     declared: bool = True
+    #: A Pulumi resource option (``protect``...), not an input: the program passes it in the
+    #: resource's options.
+    option: bool = False
     #: Part of the remote object (sent to the API or known to it); the others only steer the
     #: provider (``adopt``) or the catalog.
     remote: bool = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .field import Field, Output
-from .kind import REGION, Kind
+from .kind import OPTION_FIELDS, REGION, Kind
 
 FILE = Kind(
     name="file",
@@ -46,6 +46,7 @@ FILE = Kind(
             replaces=True,
             api="",
         ),
+        *OPTION_FIELDS,
     ),
     outputs=(
         Output("file_id", str, "What a signature takes as file_id or power_attorney_file_id"),

@@ -17,7 +17,7 @@ from typing import Any
 from .field import Field, Output
 from .vocabulary import REGIONS, WAIT_FOR
 
-__all__ = ["ADOPT", "REGION", "WAIT_FIELDS", "Kind"]
+__all__ = ["ADOPT", "OPTION_FIELDS", "REGION", "WAIT_FIELDS", "Kind"]
 
 
 @dataclass(frozen=True)
@@ -157,5 +157,42 @@ WAIT_FIELDS = (
         defaultable=True,
         input=False,
         remote=False,
+    ),
+)
+
+
+#: Pulumi resource options every entry may set (the first two also in ``defaults``).
+OPTION_FIELDS = (
+    Field(
+        "protect",
+        "bool",
+        description="Pulumi's protect: the object is neither deleted nor replaced; a run that "
+        "would do either fails naming it",
+        catalog="protect",
+        defaultable=True,
+        input=False,
+        remote=False,
+        option=True,
+    ),
+    Field(
+        "retain_on_delete",
+        "bool",
+        description="Pulumi's retain_on_delete: removing the entry (or a destroy) forgets the "
+        "object and leaves it in place",
+        catalog="retain_on_delete",
+        defaultable=True,
+        input=False,
+        remote=False,
+        option=True,
+    ),
+    Field(
+        "aliases",
+        "str_list",
+        description="The earlier keys of this entry: renaming a key with its old key listed "
+        "changes nothing remotely",
+        catalog="aliases",
+        input=False,
+        remote=False,
+        option=True,
     ),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .field import Field, Output
-from .kind import ADOPT, REGION, WAIT_FIELDS, Kind
+from .kind import ADOPT, OPTION_FIELDS, REGION, WAIT_FIELDS, Kind
 from .vocabulary import QUALIFICATION_ID, SIGNATURE_NAME, SIGNATURE_SOURCES, SIGNATURE_TYPES
 
 SIGNATURE = Kind(
@@ -124,6 +124,7 @@ SIGNATURE = Kind(
         ),
         *WAIT_FIELDS,
         ADOPT(False, "name and type"),
+        *OPTION_FIELDS,
     ),
     outputs=(
         Output("signature_id", str | None, "The signature's business id"),

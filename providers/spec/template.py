@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .field import Field, Output
-from .kind import ADOPT, REGION, WAIT_FIELDS, Kind
+from .kind import ADOPT, OPTION_FIELDS, REGION, WAIT_FIELDS, Kind
 from .vocabulary import BRACKETS, SCOPES, TEMPLATE_MAX_CHARS, TEMPLATE_TYPES
 
 TEMPLATE = Kind(
@@ -126,6 +126,7 @@ TEMPLATE = Kind(
         ),
         *WAIT_FIELDS,
         ADOPT(False, "app and name"),
+        *OPTION_FIELDS,
     ),
     outputs=(
         Output("template_id", str | None, "The id to send with; empty until approved"),
