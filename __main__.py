@@ -27,8 +27,8 @@ from typing import Any
 
 import pulumi
 
-from providers.catalog import Catalog, CatalogError, Reference, load_catalog
-from providers.resources import MsgsmsResource, Reviews, waited
+from providers.catalog import EXISTING, Catalog, CatalogError, Reference, load_catalog
+from providers.resources import Existing, MsgsmsResource, Reviews, waited
 from providers.spec import BY_NAME
 
 ROOT = Path(__file__).resolve().parent
@@ -71,7 +71,12 @@ def declare(catalog: Catalog) -> tuple[dict[tuple[str, str], MsgsmsResource], Re
     declared: dict[tuple[str, str], MsgsmsResource] = {}
     objects = []
 
+    # objects the catalog names but does not manage: read-only lookups, declared first
+    lookups = {lookup.key: Existing(lookup.key, lookup.inputs) for lookup in catalog.lookups}
+
     def output(ref: Reference) -> pulumi.Output[str]:
+        if ref.kind == EXISTING:
+            return getattr(lookups[ref.key], ref.output)
         return getattr(declared[ref.kind, ref.key], ref.output)
 
     for declaration in catalog:  # dependency order: a reference names an earlier entry

@@ -28,16 +28,19 @@ from .entries import (
     Defaults,
     Document,
     Entry,
+    ExistingEntry,
     VariableEntry,
     field_choices,
 )
 from .load import check_catalog, load_catalog
 from .results import (
+    EXISTING,
     Catalog,
     CatalogError,
     CatalogProblem,
     Declaration,
     Kind,
+    Lookup,
     Reference,
     TemplateEstimate,
 )
@@ -48,6 +51,7 @@ CATALOG_FIELDS: Mapping[str, Mapping[str, str]] = {kind.name: kind.catalog_names
 __all__ = [
     "CATALOG_FIELDS",
     "ENTRIES",
+    "EXISTING",
     "KEY_PATTERN",
     "NOT_EXPOSED",
     "Catalog",
@@ -57,7 +61,9 @@ __all__ = [
     "Defaults",
     "Document",
     "Entry",
+    "ExistingEntry",
     "Kind",
+    "Lookup",
     "Reference",
     "TemplateEstimate",
     "VariableEntry",

@@ -10,6 +10,7 @@ shown on the catalog's lines.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from providers import rules
-from providers.spec import BY_NAME, KINDS, Field
+from providers.spec import BY_NAME, KINDS, LOOKUP_OUTPUTS, Field
 
-from .entries import VARIABLE_FIELDS, Entry
-from .results import Kind, Reference
+from .entries import VARIABLE_FIELDS, Entry, ExistingEntry
+from .results import EXISTING, Kind, Lookup, Reference
 from .source import Path_, Source
 
 __all__ = ["Builder", "Draft"]
@@ -38,6 +39,8 @@ class Draft:
     references: dict[str, Reference] = field(default_factory=dict)
     #: The drafts the entry's references name, by the catalog field that names them.
     targets: dict[str, Draft] = field(default_factory=dict)
+    #: References to objects the stack does not manage (``{existing: name}``).
+    existing: list[tuple[Field, ExistingEntry]] = field(default_factory=list)
     broken: bool = False
     # inputs a cross-entry problem made doubtful: the rules treat them as unknown, so one
     # mistake is reported once
@@ -88,6 +91,8 @@ class Builder:
         # their problems are not repeated on every entry that uses them.
         self.placeholders: dict[Kind, dict[str, Draft]] = {kind.name: {} for kind in KINDS}
         self.keys: dict[str, list[str]] = {}
+        #: The lookups of objects the catalog names but does not manage, by their key.
+        self.lookups: dict[str, Lookup] = {}
 
     def add(self, kind: Kind, key: str, entry: Entry | None) -> None:
         if entry is not None:
@@ -102,12 +107,15 @@ class Builder:
             if spec_field.catalog is not None and not spec_field.derived:
                 self._take(draft, spec_field)
         getattr(self, f"_{draft.kind}")(draft)
+        self._look_up(draft)
 
     def _take(self, draft: Draft, spec_field: Field) -> None:
         assert spec_field.catalog is not None
         value = getattr(draft.entry, spec_field.catalog)
         form = spec_field.catalog_form
-        if form == "reference":
+        if form == "reference" and isinstance(value, ExistingEntry):
+            draft.existing.append((spec_field, value))  # looked up once its region is known
+        elif form == "reference":
             assert spec_field.refers_to is not None
             target = self._target(draft, spec_field.refers_to, value, spec_field.catalog)
             if target is not None:
@@ -134,6 +142,47 @@ class Builder:
                 )
         else:
             draft.set(spec_field.name, value)
+
+    # -- objects the stack does not manage
+
+    def _look_up(self, draft: Draft) -> None:
+        """Each ``{existing: name}`` of the entry becomes a lookup in the entry's region, and
+        the entry takes from it what a key's entry would have given."""
+        region = draft.inputs.get("region")
+        for spec_field, existing in draft.existing:
+            kind = spec_field.refers_to
+            assert kind is not None and spec_field.catalog is not None
+            where = (*draft.path, spec_field.catalog)
+            if kind not in LOOKUP_OUTPUTS:
+                self.source.error(where, f"an existing {kind} cannot be looked up")
+                continue
+            if existing.type is not None and kind != "signature":
+                self.source.error((*where, "type"), "only a signature's lookup takes a type")
+            wanted = existing.type or (
+                draft.inputs.get("template_type") if kind == "signature" else None
+            )
+            if region is None or rules.is_unknown(region):
+                continue  # the missing region is reported already
+            lookup = Lookup(
+                key=_lookup_key(kind, region, existing.existing, wanted),
+                kind=kind,
+                region=region,
+                object_name=existing.existing,
+                signature_type=wanted,
+            )
+            self.lookups.setdefault(lookup.key, lookup)
+            draft.references[spec_field.name] = Reference(
+                EXISTING, lookup.key, LOOKUP_OUTPUTS[kind]
+            )
+            # what the named object tells, when the entry does not say it
+            if draft.kind == "template" and kind == "app" and "scope" not in draft.inputs:
+                draft.references["scope"] = Reference(EXISTING, lookup.key, "scope")
+            if draft.kind == "template" and kind == "signature":
+                draft.set("signature_name", existing.existing)
+                if "template_type" not in draft.inputs:
+                    draft.references["template_type"] = Reference(
+                        EXISTING, lookup.key, "signature_type"
+                    )
 
     # -- inherited values
 
@@ -320,6 +369,12 @@ class Builder:
         if rest["field"] is not None:
             path = (*path, VARIABLE_FIELDS.get(rest["field"], rest["field"]))
         return path
+
+
+def _lookup_key(kind: str, region: str, name: str, signature_type: str | None) -> str:
+    """The lookup's resource name: stable for the same object, whatever the name's script."""
+    digest = hashlib.sha256(f"{kind}\n{region}\n{name}\n{signature_type}".encode()).hexdigest()
+    return f"existing-{kind}-{digest[:12]}"
 
 
 def _relative(path: Path, root: Path) -> str:

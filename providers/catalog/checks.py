@@ -69,11 +69,17 @@ def cross_checks(source: Source, builder: Builder) -> None:
         lambda d: (d.entry.app, d.inputs.get("template_name")),
         "template_name",
         lambda d: (
-            f"app {d.entry.app!r} already has a template named "
+            f"app {_shown(d.entry.app)} already has a template named "
             f"{d.inputs.get('template_name')!r}; template names are unique per app"
         ),
     )
     _quotas(source, builder)
+
+
+def _shown(reference: Any) -> str:
+    """A reference as the catalog writes it: a key, or ``{existing: name}``."""
+    name = getattr(reference, "existing", None)
+    return repr(reference) if name is None else f"{{existing: {name!r}}}"
 
 
 def _aliases(source: Source, builder: Builder) -> None:
@@ -139,7 +145,10 @@ def _quotas(source: Source, builder: Builder) -> None:
         ("template", "templates_per_app"),
     )
     for kind, quota_name in per_app:
-        counts = Counter(d.entry.app for d in builder.drafts[kind].values())
+        # an existing app is another team's: its quota is theirs to watch
+        counts = Counter(
+            d.entry.app for d in builder.drafts[kind].values() if isinstance(d.entry.app, str)
+        )
         quota = rules.QUOTAS[quota_name]
         for app, count in counts.items():
             if count > quota:

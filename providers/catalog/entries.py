@@ -24,6 +24,7 @@ __all__ = [
     "Defaults",
     "Document",
     "Entry",
+    "ExistingEntry",
     "VariableEntry",
     "entry_model",
     "field_choices",
@@ -49,6 +50,17 @@ class Entry(BaseModel):
     """Base of the entry models."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ExistingEntry(Entry):
+    """An app, signature or file the stack uses but does not manage, named instead of a key:
+    looked up (read-only) at ``up``."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    existing: str
+    #: a signature's type, when its name exists with several
+    type: str | None = None
 
 
 class VariableEntry(Entry):
@@ -80,7 +92,9 @@ def _definition(field: Field) -> tuple[Any, Any]:
         return bool, False
     if field.catalog_form == "variables":
         return list[VariableEntry], []
-    annotation = str if field.catalog_form == "reference" else _VALUE_TYPES[field.kind]
+    annotation = (
+        str | ExistingEntry if field.catalog_form == "reference" else _VALUE_TYPES[field.kind]
+    )
     if field.catalog_required:
         return annotation, ...
     return annotation | None, None

@@ -97,7 +97,8 @@ def check_catalog(
         for kind in KINDS
         for draft in builder.drafts[kind.name].values()
     )
-    return Catalog(path, declarations, tuple(warnings)), problems, warnings
+    catalog = Catalog(path, declarations, tuple(warnings), tuple(builder.lookups.values()))
+    return catalog, problems, warnings
 
 
 def load_catalog(

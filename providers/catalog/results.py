@@ -11,10 +11,12 @@ from typing import Any, Literal
 from providers import rules
 
 __all__ = [
+    "EXISTING",
     "Catalog",
     "CatalogError",
     "CatalogProblem",
     "Declaration",
+    "Lookup",
     "Reference",
     "TemplateEstimate",
 ]
@@ -30,6 +32,32 @@ class Reference:
     kind: Kind
     key: str
     output: str
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A read-only lookup of an object the stack does not manage (``{existing: name}``): the
+    program declares it as a ``msgsms:Existing`` resource named ``key``."""
+
+    key: str
+    kind: Kind
+    region: str
+    object_name: str
+    signature_type: str | None = None
+
+    @property
+    def inputs(self) -> dict[str, Any]:
+        values = {
+            "kind": self.kind,
+            "region": self.region,
+            "object_name": self.object_name,
+            "signature_type": self.signature_type,
+        }
+        return {k: v for k, v in values.items() if v is not None}
+
+
+#: The kind of a reference to a lookup.
+EXISTING = "existing"
 
 
 @dataclass(frozen=True)
@@ -95,6 +123,8 @@ class Catalog:
     path: Path
     declarations: tuple[Declaration, ...]
     warnings: tuple[CatalogProblem, ...] = ()
+    #: Objects the catalog names but does not manage, looked up at ``up``.
+    lookups: tuple[Lookup, ...] = ()
 
     def __iter__(self) -> Iterator[Declaration]:
         return iter(self.declarations)
@@ -117,15 +147,17 @@ class Catalog:
 
     def _estimate(self, template: Declaration) -> TemplateEstimate:
         inputs = template.inputs
-        note = ""
+        # an existing app or signature tells its scope and type only at `up`
+        scope = inputs.get("scope", "?")
+        template_type = inputs.get("template_type", "?")
+        note = "" if "scope" in inputs else "scope and type come from an existing object"
         signature_name = None
-        if inputs["scope"] == "cn" and inputs.get("universal_template") == 1:
+        if scope == "cn" and inputs.get("universal_template") == 1:
             app = template.references["app_id"].key
             names = [
                 s.inputs["signature_name"]
                 for s in self.of_kind("signature")
-                if s.references["app_id"].key == app
-                and s.inputs["signature_type"] == inputs["template_type"]
+                if s.references["app_id"].key == app and s.inputs["signature_type"] == template_type
             ]
             if names:
                 signature_name = max(names, key=len)
@@ -134,15 +166,15 @@ class Catalog:
                 note = "universal: no signature of its type in the app; signature not counted"
         count = rules.estimate_template_segments(inputs, signature_name=signature_name)
         costs = None
-        if inputs["scope"] == "cn":
-            costs = rules.tier_costs(count.segments, inputs["template_type"])
-        else:
+        if scope == "cn" and template_type != "?":
+            costs = rules.tier_costs(count.segments, template_type)
+        elif scope == "intl":
             note = note or "international prices vary by country"
         return TemplateEstimate(
             key=template.key,
             region=template.region,
-            scope=inputs["scope"],
-            template_type=inputs["template_type"],
+            scope=scope,
+            template_type=template_type,
             characters=count.characters,
             segments=count.segments,
             encoding=count.encoding,

@@ -21,6 +21,7 @@ __all__ = [
     "BY_SECTION",
     "FILE",
     "KINDS",
+    "LOOKUP_OUTPUTS",
     "SIGNATURE",
     "TEMPLATE",
     "CatalogForm",
@@ -29,6 +30,10 @@ __all__ = [
     "Output",
     "ValueKind",
 ]
+
+#: What a catalog can name instead of declaring (``{existing: name}``), and the output of the
+#: lookup a reference to it takes.
+LOOKUP_OUTPUTS: Mapping[str, str] = {"app": "id", "signature": "id", "file": "file_id"}
 
 #: Every kind, in dependency order: apps, files, signatures, templates.
 KINDS: tuple[Kind, ...] = (APP, FILE, SIGNATURE, TEMPLATE)
