@@ -29,7 +29,7 @@ import pulumi
 
 from providers.catalog import EXISTING, Catalog, CatalogError, Reference, load_catalog
 from providers.resources import Existing, MsgsmsResource, Reviews, waited
-from providers.spec import BY_NAME
+from providers.spec import BY_NAME, Kind
 
 ROOT = Path(__file__).resolve().parent
 
@@ -87,13 +87,22 @@ def declare(catalog: Catalog) -> tuple[dict[tuple[str, str], MsgsmsResource], Re
         extra = {f: inputs.pop(f.name) for f in kind.fields if f.name in inputs and not f.input}
         options = {f.name: value for f, value in extra.items() if f.option}
         waiting = {f.name: value for f, value in extra.items() if not f.option}
-        resource = kind.resource_class()(declaration.key, inputs, _options(options))
+        resource = kind.resource_class()(
+            declaration.key, inputs, _options(options), outputs=_used_outputs(kind)
+        )
         declared[declaration.kind, declaration.key] = resource
         if waiting.get("wait_for") == "approved":
             key = _review_key(declaration.kind, declaration.key)
             objects.append(waited(key, resource, waiting.get("wait_timeout")))
     reviews = Reviews("reviews", objects) if objects else None
     return declared, reviews
+
+
+def _used_outputs(kind: Kind) -> list[str]:
+    """The outputs this program reads: exports, what references take, when a review was
+    submitted (each attribute costs the SDK an Output per resource)."""
+    used = {*kind.exports, kind.reference_output, "submitted_at"}
+    return [name for name in kind.output_names if name in used]
 
 
 def _options(options: Mapping[str, Any]) -> pulumi.ResourceOptions:

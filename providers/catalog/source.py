@@ -21,6 +21,12 @@ class _Loader(yaml.SafeLoader):
     to refuse duplicate keys (PyYAML silently keeps the last one)."""
 
 
+#: The same on libyaml, when PyYAML has it: an order of magnitude faster on large catalogs.
+#: Its error messages are libyaml's, so a catalog it cannot read is read again by
+#: :class:`_Loader` for the messages the catalog's problems are written in.
+_FastLoader: Any = getattr(yaml, "CSafeLoader", None)
+
+
 class Source:
     """One catalog file being loaded: its data, the line of every path, and its problems."""
 
@@ -53,6 +59,18 @@ class Source:
     # -- parsing
 
     def parse(self, text: str) -> Any:
+        if _FastLoader is not None:
+            fast = _FastLoader(text)
+            try:
+                node = fast.get_single_node()
+                return None if node is None else self._build(fast, node, (), set())
+            except yaml.YAMLError:
+                # read it again below, for the messages (and lines) of the pure loader
+                self.lines.clear()
+                self.scalars.clear()
+                del self.problems[:]
+            finally:
+                fast.dispose()
         try:
             loader = _Loader(text)
         except yaml.reader.ReaderError as exc:
@@ -81,7 +99,7 @@ class Source:
             loader.dispose()
         return None
 
-    def _build(self, loader: _Loader, node: yaml.Node, path: Path_, stack: set[int]) -> Any:
+    def _build(self, loader: Any, node: yaml.Node, path: Path_, stack: set[int]) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
         if id(node) in stack:
             # report where the alias is used, not where its anchor is
@@ -104,7 +122,7 @@ class Source:
         return value
 
     def _mapping(
-        self, loader: _Loader, node: yaml.MappingNode, path: Path_, stack: set[int]
+        self, loader: Any, node: yaml.MappingNode, path: Path_, stack: set[int]
     ) -> dict[Any, Any]:
         first_line: dict[Any, int] = {}
         for key_node, _ in node.value:
@@ -133,7 +151,7 @@ class Source:
         return result
 
     @staticmethod
-    def _key(loader: _Loader, node: yaml.Node) -> Any:
+    def _key(loader: Any, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             raise yaml.constructor.ConstructorError(
                 None, None, "a key must be a plain value, not a list or mapping", node.start_mark

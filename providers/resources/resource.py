@@ -3,15 +3,15 @@
 Each resource takes its inputs as a typed ``...Args`` dataclass or as a plain mapping (what
 ``providers.catalog.Declaration.resolve`` returns); either may hold Pulumi ``Output`` values.
 Every input and output key is seeded (as ``None``) so that it appears as an attribute of the
-resource object, e.g. ``template.flow_status``. The ``...Args`` classes and the attributes'
-types come from the kind's fields and outputs (:mod:`providers.spec`).
+resource object, e.g. ``template.flow_status`` (or only the outputs a program names).
+The ``...Args`` classes come from the kind's fields (:mod:`providers.spec`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -26,7 +26,6 @@ __all__ = ["MsgsmsResource", "args_class", "pickler_restored"]
 
 # built at run time from the specs: types as values, not annotations
 _Input: Any = pulumi.Input
-_Output: Any = pulumi.Output
 
 #: The Python type of a field's value, per value kind.
 _TYPES: Mapping[str, Any] = {
@@ -112,17 +111,21 @@ class MsgsmsResource(Resource, Generic[A]):
             return
         spec: Kind = provider.spec
         cls.secret_outputs = spec.secret_outputs
-        # every input and output an attribute, typed for the SDK and for readers
-        annotations: dict[str, Any] = {f.name: _Output[_TYPES[f.kind] | None] for f in spec.inputs}
-        annotations.update({o.name: _Output[o.type] for o in spec.outputs})
-        cls.__annotations__ = annotations
+        # No annotations: the attributes come from the seeded props, and the SDK would resolve
+        # annotated types (get_type_hints) anew for every resource it registers, a cost that
+        # grows with the stack for nothing (every value here is a plain JSON value).
 
     def __init__(
         self,
         resource_name: str,
         args: A | Mapping[str, Any],
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        outputs: Iterable[str] | None = None,
     ) -> None:
+        """Every input and output is an attribute, unless ``outputs`` names the only outputs
+        wanted (then only those and the inputs given are): each attribute costs the SDK an
+        Output per resource, which a program of thousands of resources feels."""
         if opts is not None and opts.import_:
             # The engine would call Read with no properties, and the dynamic provider host
             # fails before any provider code runs (pulumi/pulumi#16175).
@@ -133,8 +136,14 @@ class MsgsmsResource(Resource, Generic[A]):
                 "over without creating anything"
             )
         provider = self.provider_class()
-        props: dict[str, Any] = dict.fromkeys(f.name for f in provider.fields)
-        props.update(dict.fromkeys(provider.outputs))
+        # attributes are the props seeded as None: by default every input and output, else
+        # the inputs given and the outputs named
+        props: dict[str, Any] = {}
+        if outputs is None:
+            props.update(dict.fromkeys(f.name for f in provider.fields))
+            props.update(dict.fromkeys(provider.outputs))
+        else:
+            props.update(dict.fromkeys(outputs))
         props.update(_props(args))
         if self.secret_outputs:
             opts = pulumi.ResourceOptions.merge(
