@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+from harness.emulator import EmulatorProcess
+from harness.provider_host import ProviderHost
 from providers.resources import (
     AppProvider,
     SignatureFileProvider,
@@ -24,8 +26,6 @@ from providers.resources import (
     TemplateProvider,
 )
 from tests.providers.support import Deployment, State, decide, set_review, stack_config
-from tests.support.emulator import EmulatorProcess
-from tests.support.provider_host import ProviderHost
 
 from .reqlog import count_operations
 from .target import ROOT, emulator

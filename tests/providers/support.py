@@ -19,18 +19,14 @@ from typing import Any, Literal
 
 import httpx
 
+from harness import PROJECT_ROOT
+from harness.emulator import EmulatorProcess
+from harness.interceptor import Interceptor
+from harness.provider_host import ProviderHost
+from harness.results import CheckResult, DiffResult
+from harness.wire import PROVIDER_KEY, provider_reference, secret
 from providers.resources import AppProvider
 from providers.resources.base import ConfiguredProvider
-from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
-from tests.support.interceptor import Interceptor
-from tests.support.provider_host import (
-    PROVIDER_KEY,
-    CheckResult,
-    DiffResult,
-    ProviderHost,
-    provider_reference,
-    secret,
-)
 
 __all__ = [
     "Deployment",

@@ -5,6 +5,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from harness import PROJECT_ROOT
+from harness.emulator import EmulatorProcess
+from harness.provider_host import ProviderHost
+from harness.wire import secret
 from providers.resources import ReviewsProvider, SignatureProvider
 from tests.providers.support import (
     Deployment,
@@ -14,8 +18,6 @@ from tests.providers.support import (
     signature_inputs,
     stack_config,
 )
-from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
-from tests.support.provider_host import ProviderHost, secret
 
 NAMES = ["云商城", "云物流", "云支付", "云会员", "云售后", "云仓储", "云客服", "云营销"]
 

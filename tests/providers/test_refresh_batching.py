@@ -17,6 +17,10 @@ from typing import Any
 
 import pytest
 
+from harness import PROJECT_ROOT
+from harness.emulator import EmulatorProcess
+from harness.provider_host import ProviderHost
+from harness.wire import PROVIDER_KEY
 from providers.client import MAX_PAGE_SIZE, Settings, SmsClient
 from providers.client.models import TemplateRequest
 from providers.resources import TemplateProvider
@@ -27,8 +31,6 @@ from tests.providers.support import (
     set_review,
     stack_config,
 )
-from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
-from tests.support.provider_host import PROVIDER_KEY, ProviderHost
 
 CONTENT = "您的订单${1}已发货，编号${2}。"
 VARIABLES = [

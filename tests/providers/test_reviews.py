@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from harness.emulator import EmulatorProcess
+from harness.results import ProviderError
 from providers.resources import ReviewsProvider, SignatureProvider, TemplateProvider
 from tests.providers.support import (
     Deployment,
@@ -21,8 +23,6 @@ from tests.providers.support import (
     signature_inputs,
 )
 from tests.providers.test_template import template
-from tests.support.emulator import EmulatorProcess
-from tests.support.provider_host import ProviderError
 
 APPROVE: ReviewDecision = ("approve", None, None)
 REJECT: ReviewDecision = ("reject", "too vague", None)

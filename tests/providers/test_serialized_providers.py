@@ -18,6 +18,8 @@ from typing import Any
 import dill
 import pytest
 
+from harness.provider_host import ProviderHost
+from harness.wire import PROVIDER_KEY
 from providers.resources import (
     AppProvider,
     MsgsmsProvider,
@@ -26,7 +28,6 @@ from providers.resources import (
     TemplateProvider,
 )
 from tests.providers.support import Deployment, objects, signature_inputs, urn
-from tests.support.provider_host import PROVIDER_KEY, ProviderHost
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("serialized-providers-*.json"))
 CLASSES: dict[str, type[MsgsmsProvider]] = {

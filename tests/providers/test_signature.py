@@ -11,6 +11,8 @@ from huaweicloudsdkmsgsms.v2 import (
     UpdateSignatureRequest,
 )
 
+from harness.emulator import EmulatorProcess
+from harness.results import ProviderError
 from providers.resources import SignatureProvider
 from tests.emulator.sdk import msgsms_client
 from tests.providers.support import (
@@ -22,8 +24,6 @@ from tests.providers.support import (
     set_review,
     signature_inputs,
 )
-from tests.support.emulator import EmulatorProcess
-from tests.support.provider_host import ProviderError
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from huaweicloudsdkmsgsms.v2 import (
     UpdateTemplateRequest,
 )
 
+from harness.emulator import EmulatorProcess
+from harness.results import ProviderError
 from providers.resources import SignatureProvider, TemplateProvider
 from tests.emulator.sdk import msgsms_client
 from tests.providers.support import (
@@ -24,8 +26,6 @@ from tests.providers.support import (
     set_review,
     signature_inputs,
 )
-from tests.support.emulator import EmulatorProcess
-from tests.support.provider_host import ProviderError
 
 CONTENT = "您的订单${1}已发货，预计${2}送达。"
 VARIABLES = [

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from harness.emulator import EmulatorProcess
+from harness.wire import UNKNOWN
 from providers.resources import (
     AppProvider,
     MsgsmsProvider,
@@ -15,8 +17,6 @@ from providers.resources import (
     TemplateProvider,
 )
 from tests.providers.support import Deployment, decide, set_review, signature_inputs
-from tests.support.emulator import EmulatorProcess
-from tests.support.provider_host import UNKNOWN
 
 NEW_RESOURCES: dict[type[MsgsmsProvider], dict[str, Any]] = {
     AppProvider: {"region": "cn-north-4", "app_name": UNKNOWN, "scope": "cn"},

@@ -1,7 +1,7 @@
 """One pass of the offline engine in a process of its own, so that a test can kill it (and its
 program and provider processes) in the middle of a pass, as a CI runner is killed.
 
-``python -m tests.engine {preview,up,refresh,destroy} --project DIR --stack NAME --state-dir DIR
+``python -m harness.engine {preview,up,refresh,destroy} --project DIR --stack NAME --state-dir DIR
 [--config JSON] [--secrets JSON] [--env JSON] [--parallel N]`` (run from the repository root)
 prints the pass's summary as one JSON line and exits 0, or 1 when the pass failed.
 """
@@ -14,8 +14,8 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from tests.engine.engine import Engine
-from tests.engine.summary import PassFailed, PassSummary
+from harness.engine.engine import Engine
+from harness.engine.summary import PassFailed, PassSummary
 
 PASSES = ("preview", "up", "refresh", "destroy")
 
@@ -30,7 +30,7 @@ def _summary(summary: PassSummary) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.engine", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m harness.engine", description=__doc__)
     parser.add_argument("pass_", choices=PASSES, metavar="PASS")
     parser.add_argument("--project", required=True)
     parser.add_argument("--stack", required=True)

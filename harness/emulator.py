@@ -21,9 +21,10 @@ from typing import IO, Any, Literal
 
 import httpx
 
+from harness import PROJECT_ROOT
+
 __all__ = ["PROJECT_ROOT", "STARTUP_TIMEOUT", "EmulatorProcess", "start_emulator"]
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
 

@@ -44,7 +44,7 @@ Deviations from the engine, each on purpose:
   ``--skip-preview``): here Check and Diff run once per resource, there twice. Run
   :meth:`Engine.preview` before :meth:`Engine.up` to see both.
 * No Ctrl-C: the engine's ``Cancel`` (ignored by the dynamic provider host anyway) is not
-  sent; a killed run is modelled by killing the engine's process (``python -m tests.engine``).
+  sent; a killed run is modelled by killing the engine's process (``python -m harness.engine``).
 * No ``--target``, policies, plans, ``continue-on-error``; the state file is not encrypted
   (secrets are kept as plaintext in the secret envelope so tests can read them).
 * Step *display* order is the order steps start; the checkpoint order is the order they end,
@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tests.engine.properties import (
+from harness.engine.properties import (
     UNKNOWN,
     IgnoreChangesError,
     annotate_secrets,
@@ -74,15 +74,16 @@ from tests.engine.properties import (
     plain,
     replace_on_changes_keys,
 )
-from tests.engine.state import (
+from harness.engine.state import (
     STACK_TYPE,
     Checkpoint,
     PendingOperation,
     ResourceState,
     provider_urn,
 )
-from tests.engine.summary import StepRecord
-from tests.support.provider_host import DiffResult, ProviderError, ProviderHost
+from harness.engine.summary import StepRecord
+from harness.provider_host import ProviderHost
+from harness.results import DiffResult, ProviderError
 
 __all__ = [
     "DEFAULT_PARALLEL",

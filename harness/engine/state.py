@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.support.provider_host import SECRET_SIG, SIG_KEY
+from harness.wire import SECRET_SIG, SIG_KEY
 
 __all__ = [
     "PROVIDER_TYPE_PREFIX",

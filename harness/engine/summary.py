@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from tests.engine.properties import is_secret, plain
-from tests.engine.state import PROVIDER_TYPE_PREFIX
+from harness.engine.properties import is_secret, plain
+from harness.engine.state import PROVIDER_TYPE_PREFIX
 
 __all__ = [
     "LOGICAL_OPS",
@@ -24,7 +24,7 @@ LOGICAL_OPS = ("same", "create", "update", "delete", "replace", "read", "refresh
 
 
 class EmulatorHandle(Protocol):
-    """What a pass needs from ``tests.support.emulator`` to count API requests."""
+    """What a pass needs from ``harness.emulator`` to count API requests."""
 
     def last_seq(self) -> int: ...
 
