@@ -23,10 +23,20 @@ import httpx
 
 from harness import PROJECT_ROOT
 
-__all__ = ["PROJECT_ROOT", "STARTUP_TIMEOUT", "EmulatorProcess", "start_emulator"]
+__all__ = [
+    "STARTUP_TIMEOUT",
+    "Decision",
+    "EmulatorProcess",
+    "decide",
+    "objects",
+    "set_review",
+    "start_emulator",
+]
 
 STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
+#: What a reviewer does with a signature or template.
+Decision = Literal["approve", "reject"]
 
 
 class EmulatorProcess:
@@ -230,3 +240,37 @@ def start_emulator(tmp_path: Path, *extra_flags: str) -> Iterator[EmulatorProces
         yield emulator
     finally:
         emulator.stop()
+
+
+# ---- the admin API, as the tests and benchmarks use it ----------------------------------------
+
+
+def objects(emu: EmulatorProcess, kind: str, region: str | None = None) -> list[dict[str, Any]]:
+    """Every stored object of ``kind`` (apps, signatures, templates, files)."""
+    params = {"kind": kind, **({"region": region} if region else {})}
+    response = emu.admin.get("/objects", params=params)
+    response.raise_for_status()
+    return list(response.json())
+
+
+def set_review(emu: EmulatorProcess, mode: str = "auto", delay: float = 0.0) -> None:
+    response = emu.admin.put("/review-policy", json={"mode": mode, "delay_seconds": delay})
+    response.raise_for_status()
+
+
+def decide(
+    emu: EmulatorProcess,
+    kind: Literal["signatures", "templates"],
+    object_id: str,
+    decision: Decision,
+    reason: str | None = None,
+    status: str | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"decision": decision}
+    if reason:
+        body["review_desc"] = reason
+    if status:
+        body["status"] = status
+    response = emu.admin.post(f"/{kind}/{object_id}/review", json=body)
+    response.raise_for_status()
+    return dict(response.json())

@@ -15,7 +15,8 @@ from google.protobuf import empty_pb2
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import resource_pb2, resource_pb2_grpc
 
-from harness.engine.deployment import AliasSpec, Deployment, Goal, StepError
+from harness.engine.deployment import AliasSpec, Deployment, Goal
+from harness.engine.steps import StepError
 from harness.wire import from_struct, to_struct
 
 __all__ = ["MonitorServer", "goal_from_request", "unsupported_options"]

@@ -36,7 +36,7 @@ import pytest
 import yaml
 
 from harness import PROJECT_ROOT
-from harness.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess, set_review
 from harness.engine.state import Checkpoint
 from harness.interceptor import Interceptor, Rule
 from tests.faults.stack import (
@@ -46,7 +46,6 @@ from tests.faults.stack import (
     load_variant,
     stack_settings,
 )
-from tests.providers.support import set_review
 
 pytestmark = pytest.mark.slow
 

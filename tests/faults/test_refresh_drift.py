@@ -24,12 +24,11 @@ from huaweicloudsdkmsgsms.v2 import (
 )
 
 from harness import PROJECT_ROOT
-from harness.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess, decide, set_review
 from harness.engine import Engine
 from harness.provider_host import ProviderHost
 from tests.emulator.sdk import msgsms_client
 from tests.faults.stack import catalog_variant, example_stack, stack_settings
-from tests.providers.support import decide, set_review
 
 pytestmark = pytest.mark.slow
 

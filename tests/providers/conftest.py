@@ -10,7 +10,7 @@ import pytest
 from harness import PROJECT_ROOT
 from harness.emulator import EmulatorProcess
 from harness.provider_host import ProviderHost
-from tests.providers.support import Deployment, stack_config
+from harness.sequences import Deployment, stack_config
 
 
 @pytest.fixture(scope="session")

@@ -18,19 +18,13 @@ from typing import Any
 import pytest
 
 from harness import PROJECT_ROOT
-from harness.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess, decide, set_review
 from harness.provider_host import ProviderHost
+from harness.sequences import Deployment, State, stack_config
 from harness.wire import PROVIDER_KEY
 from providers.client import MAX_PAGE_SIZE, Settings, SmsClient
 from providers.client.models import TemplateRequest
 from providers.resources import TemplateProvider
-from tests.providers.support import (
-    Deployment,
-    State,
-    decide,
-    set_review,
-    stack_config,
-)
 
 CONTENT = "您的订单${1}已发货，编号${2}。"
 VARIABLES = [

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from harness import PROJECT_ROOT
-from harness.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess, objects
+from harness.sequences import Deployment
 from providers.resources import SignatureFileProvider
-from tests.providers.support import Deployment, objects
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
 

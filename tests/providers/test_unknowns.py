@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from harness.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess, decide, set_review
+from harness.sequences import Deployment
 from harness.wire import UNKNOWN
 from providers.resources import (
     AppProvider,
@@ -16,7 +17,7 @@ from providers.resources import (
     SignatureProvider,
     TemplateProvider,
 )
-from tests.providers.support import Deployment, decide, set_review, signature_inputs
+from tests.providers.support import signature_inputs
 
 NEW_RESOURCES: dict[type[MsgsmsProvider], dict[str, Any]] = {
     AppProvider: {"region": "cn-north-4", "app_name": UNKNOWN, "scope": "cn"},
