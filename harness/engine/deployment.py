@@ -62,7 +62,7 @@ import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -148,6 +148,11 @@ class Registered:
     outputs: Props
 
 
+#: Steps whose state is the old one; steps that carry the diff's changed and replaced keys.
+_DELETING = frozenset({"delete", "delete-replaced", "remove-pending-replace"})
+_DIFFING = frozenset({"update", "replace", "create-replacement"})
+_REPLACING = frozenset({"replace", "create-replacement"})
+
 #: A step chain: run by a worker of the step executor; answers the registration.
 _Chain = Callable[[], Registered]
 
@@ -226,6 +231,7 @@ class Deployment:
         self._deleted: set[str] = set()  # deleted early by a delete-before-replace
         self._pending_deletes: set[int] = set()  # ids of states deleted by those
         self._replaced: set[str] = set()  # URNs being replaced in this pass
+        self._diffs: dict[str, Diff] = {}  # URN -> the diff that decided its step
 
     # -- bookkeeping --
 
@@ -246,9 +252,29 @@ class Deployment:
                 qualified = f"{parent_type}${type_}"
         return f"urn:pulumi:{stack or self.stack}::{project or self.project}::{qualified}::{name}"
 
-    def _record(self, state: ResourceState, op: str, result: str | None = None) -> None:
+    def _record(
+        self,
+        state: ResourceState,
+        op: str,
+        result: str | None = None,
+        *,
+        old: ResourceState | None = None,
+    ) -> None:
+        """A step begins. ``state`` is the new state (``old`` the one it follows), or the old
+        one of a delete; a preview keeps copies of both, as the CLI's ``--json`` shows them."""
+        record = StepRecord(state.urn, state.type, op, result)
+        if self.preview:
+            before, after = (state, None) if op in _DELETING else (old, state)
+            diff = self._diffs.get(state.urn)
+            record = replace(
+                record,
+                old=before.copy() if before is not None else None,
+                new=after.copy() if after is not None else None,
+                diffs=tuple(diff.changed) if diff and op in _DIFFING else (),
+                replaces=tuple(diff.replaces) if diff and op in _REPLACING else (),
+            )
         with self._state:
-            self.steps.append(StepRecord(state.urn, state.type, op, result))
+            self.steps.append(record)
 
     def fail(self, message: str) -> None:
         """Record an error and stop: no further step starts in this pass."""
@@ -482,7 +508,7 @@ class Deployment:
             state = new
 
             def recreate() -> Registered:
-                self._record(state, "replace")
+                self._record(state, "replace", old=old)
                 return self._create(state, old, replacing=True, pending_delete=False)
 
             return recreate
@@ -513,7 +539,7 @@ class Deployment:
             self._kept.add(old.urn)
 
         def component() -> Registered:
-            self._record(new, op)
+            self._record(new, op, old=old)
             self._complete(new, old)
             return Registered(urn, "", {})
 
@@ -538,7 +564,7 @@ class Deployment:
             op = "same" if old.inputs == new.inputs else "update"
             self._kept.add(urn)
         self._urns.add(urn)
-        self._record(new, op)
+        self._record(new, op, old=old)
         self._complete(new, old)
         self._provider_ref = f"{urn}::{new.id}"
         return self._provider_ref
@@ -560,6 +586,7 @@ class Deployment:
 
     def _from_diff(self, goal: Goal, old: ResourceState, new: ResourceState) -> _Chain:
         diff = self._diff(old, new)
+        self._diffs[new.urn] = diff
         self._kept.add(old.urn)
         step = diff.step(pending_replacement=old.pending_replacement)
         if step == "same":
@@ -583,7 +610,7 @@ class Deployment:
 
             def create_before_delete() -> Registered:
                 registered = self._create(new, old, replacing=True, pending_delete=True)
-                self._record(new, "replace")
+                self._record(new, "replace", old=old)
                 return registered
 
             return create_before_delete
@@ -616,7 +643,7 @@ class Deployment:
                 self._delete(
                     old, replacing=True, pending_replacement=True, deleted_alongside=deleted_now
                 )
-            self._record(new, "replace")
+            self._record(new, "replace", old=old)
             return self._create(new, old, replacing=True, pending_delete=False)
 
         return delete_before_create
@@ -682,7 +709,7 @@ class Deployment:
         return Registered(state.urn, state.id, outputs)
 
     def _same(self, old: ResourceState, new: ResourceState) -> Registered:
-        self._record(new, "same")
+        self._record(new, "same", old=old)
         new.id, new.outputs = old.id, old.outputs
         registered = self._respond(new)
         # As the engine's snapshot manager does, a same step whose state is unchanged is not
@@ -699,7 +726,7 @@ class Deployment:
         replacing: bool = False,
         pending_delete: bool = False,
     ) -> Registered:
-        self._record(new, "create-replacement" if replacing else "create")
+        self._record(new, "create-replacement" if replacing else "create", old=old)
         with self._changing(new, "creating"):
             self._steps.create(new)
         registered = self._respond(new)
@@ -714,7 +741,7 @@ class Deployment:
         return registered
 
     def _update(self, old: ResourceState, new: ResourceState) -> Registered:
-        self._record(new, "update")
+        self._record(new, "update", old=old)
         with self._changing(new, "updating"):
             self._steps.update(old, new)
         registered = self._respond(new)

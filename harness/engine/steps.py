@@ -62,6 +62,8 @@ class Diff:
     replaces: list[str] = field(default_factory=list)
     delete_before_replace: bool = False
     provider: DiffResult | None = None
+    #: The keys the engine found changed itself (DIFF_UNKNOWN); a dynamic provider names none.
+    changed: list[str] = field(default_factory=list)
 
     def step(self, *, pending_replacement: bool = False) -> StepKind:
         """The step that follows; a resource deleted by an interrupted delete-before-replace
@@ -138,7 +140,7 @@ class Steps:
             )
         except ProviderError as exc:
             raise _failure(state, "diff", exc) from None
-        replaces = list(result.replaces)
+        replaces, changed = list(result.replaces), []
         if result.changes == "unknown":
             ignored = apply_ignore_changes(news, old_inputs, ignore_changes)
             changed = changed_keys(old_inputs, ignored)
@@ -148,7 +150,7 @@ class Steps:
             ]
         else:
             changes = result.changes == "some"
-        return Diff(changes, replaces, result.delete_before_replace, result)
+        return Diff(changes, replaces, result.delete_before_replace, result, changed)
 
     def create(self, state: ResourceState) -> None:
         """``Create`` from ``state.inputs``; sets its ID and outputs."""

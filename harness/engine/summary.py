@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from harness.engine.properties import is_secret, plain
-from harness.engine.state import PROVIDER_TYPE_PREFIX
+from harness.engine.state import PROVIDER_TYPE_PREFIX, ResourceState
 
 __all__ = [
     "LOGICAL_OPS",
@@ -40,12 +40,21 @@ def count_requests(emulator: EmulatorHandle, since: int) -> int:
 
 @dataclass(frozen=True)
 class StepRecord:
-    """One engine step. ``result`` says what a refresh found: same, update or delete."""
+    """One engine step. ``result`` says what a refresh found: same, update or delete.
+
+    In a preview the offline engine also keeps what the CLI's ``--json`` shows of the step:
+    the old and new states when the step began, and the keys that made the diff (``diffs``)
+    and the replacement (``replaces``).
+    """
 
     urn: str
     type: str
     op: str
     result: str | None = None
+    old: ResourceState | None = field(default=None, compare=False, repr=False)
+    new: ResourceState | None = field(default=None, compare=False, repr=False)
+    diffs: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    replaces: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def name(self) -> str:
