@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from harness import PROJECT_ROOT
 from harness.emulator import EmulatorProcess
 from harness.engine import Engine, PassFailed, PassSummary
 from harness.engine.digest import preview_digest
@@ -197,3 +200,88 @@ def test_input_that_is_not_a_preview_is_refused_saying_what_is_wrong(
     status, out, err = run_guard(text)
     assert (status, out) == (guard.EXIT_INVALID, "")
     assert err.startswith(f"error: {problem}")
+
+
+# -------------------------------------------------------------------------------------------
+# The example workflow's guard steps, run as the runner runs them (bash -eo pipefail) with a
+# fake `pulumi` printing a preview of the toy project, and a fake `gh` for the merged pull
+# request's labels.
+
+WORKFLOW = PROJECT_ROOT / ".github" / "workflows" / "sms-stack.yml"
+FAKE = """#!/bin/sh
+echo "$0 $*" >> "$FAKE_LOG"
+case "$0" in
+  *gh) printf '%s' "$FAKE_LABELS" ;;
+  *) cat "$FAKE_PREVIEW" ;;
+esac
+"""
+
+
+def guard_step(job: str) -> dict[str, Any]:
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    steps = workflow["jobs"][job]["steps"]
+    [step] = [s for s in steps if s.get("name") == "Guard against deletions"]
+    return dict(step)
+
+
+def run_step(tmp_path: Path, job: str, labels: list[str], max_deletes: str) -> tuple[int, str]:
+    fakes = tmp_path / "bin"
+    fakes.mkdir(exist_ok=True)
+    for name in ("pulumi", "gh"):
+        (fakes / name).write_text(FAKE)
+        (fakes / name).chmod(0o755)
+    # the venv's commands, wherever this one is
+    script = guard_step(job)["run"].replace(".venv/bin/", f"{Path(sys.executable).parent}/")
+    env = {
+        **os.environ,
+        "PATH": f"{fakes}{os.pathsep}{os.environ['PATH']}",
+        "STACK": "prod",
+        "MAX_DELETES": max_deletes,
+        "LABELS_JSON": json.dumps(labels),  # the pull request's, as toJSON gives them
+        "FAKE_LABELS": "\n".join(labels),  # the merged pull request's, as gh prints them
+        "FAKE_PREVIEW": str(tmp_path / "preview.json"),
+        "FAKE_LOG": str(tmp_path / "calls.log"),
+        "GITHUB_REPOSITORY": "acme/sms",
+        "GITHUB_SHA": "0123abc",
+    }
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_the_workflow_guards_both_jobs_and_a_label_or_variable_raises_the_limit(
+    offline_toy: Toy, tmp_path: Path
+) -> None:
+    offline_toy.declare(a={}, b={})
+    offline_toy.stack.up()
+    offline_toy.declare()
+    assert isinstance(offline_toy.stack, Engine)
+    (tmp_path / "preview.json").write_text(preview_json(offline_toy.stack), encoding="utf-8")
+
+    cases = [
+        ([], "", guard.EXIT_REFUSED),
+        (["allow-deletes-1"], "", guard.EXIT_REFUSED),
+        (["documentation", "allow-deletes-2"], "", guard.EXIT_OK),
+        (["allow-deletes-two"], "", guard.EXIT_REFUSED),
+        ([], "2", guard.EXIT_OK),
+        (["allow-deletes-1"], "2", guard.EXIT_OK),
+    ]
+    for job in ("preview", "up"):
+        for labels, max_deletes, expected in cases:
+            status, output = run_step(tmp_path, job, labels, max_deletes)
+            assert status == expected, (job, labels, max_deletes, output)
+            assert sorted(listed(output)) == [["delete", TOY_FILE, "a"], ["delete", TOY_FILE, "b"]]
+
+    calls = (tmp_path / "calls.log").read_text().splitlines()
+    assert {call.split(" ", 1)[1] for call in calls if call.split()[0].endswith("pulumi")} == {
+        "preview --stack prod --non-interactive --json"
+    }
+    assert {call.split(" ", 1)[1] for call in calls if call.split()[0].endswith("gh")} == {
+        "api repos/acme/sms/commits/0123abc/pulls --jq .[].labels[].name"
+    }
