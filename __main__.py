@@ -23,57 +23,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pulumi
 
-from providers.catalog import Catalog, CatalogError, Reference, load_catalog
-from providers.resources import (
-    App,
-    MsgsmsResource,
-    Reviews,
-    Signature,
-    SignatureFile,
-    Template,
-    waited,
-)
+from providers.catalog import EXISTING, Catalog, CatalogError, Reference, load_catalog
+from providers.resources import Existing, MsgsmsResource, Reviews, waited
+from providers.spec import BY_NAME
 
 ROOT = Path(__file__).resolve().parent
-
-#: The resource class of each catalog kind.
-RESOURCES: Mapping[str, type[MsgsmsResource]] = {
-    "app": App,
-    "file": SignatureFile,
-    "signature": Signature,
-    "template": Template,
-}
-
-#: Per kind: the stack output it is grouped under and the resource outputs exported.
-EXPORTS: Mapping[str, tuple[str, tuple[str, ...]]] = {
-    "app": ("apps", ("id", "app_key", "app_secret", "status")),
-    "file": ("files", ("id", "file_id")),
-    "signature": ("signatures", ("id", "signature_id", "status", "channel_num", "review_desc")),
-    "template": ("templates", ("id", "template_id", "flow_status", "segments", "review_desc")),
-}
-
-#: Exported outputs that stay encrypted in state and masked by `pulumi stack output`.
-SECRET_EXPORTS = frozenset({("app", "app_secret")})
-
-#: Catalog inputs that steer the wait for review: the Reviews resource takes them.
-WAITING = ("wait_for", "wait_timeout")
-#: Per kind: the exported outputs a review decides, and the decision's field for each.
-DECIDED = {
-    "signature": {
-        "status": "status",
-        "signature_id": "signature_id",
-        "channel_num": "channel_num",
-        "review_desc": "review_desc",
-    },
-    "template": {
-        "flow_status": "status",
-        "template_id": "template_id",
-        "review_desc": "review_desc",
-    },
-}
 
 
 def _shown(path: Path) -> Path:
@@ -113,13 +71,23 @@ def declare(catalog: Catalog) -> tuple[dict[tuple[str, str], MsgsmsResource], Re
     declared: dict[tuple[str, str], MsgsmsResource] = {}
     objects = []
 
+    # objects the catalog names but does not manage: read-only lookups, declared first
+    lookups = {lookup.key: Existing(lookup.key, lookup.inputs) for lookup in catalog.lookups}
+
     def output(ref: Reference) -> pulumi.Output[str]:
+        if ref.kind == EXISTING:
+            return getattr(lookups[ref.key], ref.output)
         return getattr(declared[ref.kind, ref.key], ref.output)
 
     for declaration in catalog:  # dependency order: a reference names an earlier entry
+        kind = BY_NAME[declaration.kind]
         inputs = declaration.resolve(output)
-        waiting = {name: inputs.pop(name) for name in WAITING if name in inputs}
-        resource = RESOURCES[declaration.kind](declaration.key, inputs)
+        # what is not an input of the resource: its options, and the wait for its review
+        # (which goes to Reviews)
+        extra = {f: inputs.pop(f.name) for f in kind.fields if f.name in inputs and not f.input}
+        options = {f.name: value for f, value in extra.items() if f.option}
+        waiting = {f.name: value for f, value in extra.items() if not f.option}
+        resource = kind.resource_class()(declaration.key, inputs, _options(options))
         declared[declaration.kind, declaration.key] = resource
         if waiting.get("wait_for") == "approved":
             key = _review_key(declaration.kind, declaration.key)
@@ -128,25 +96,35 @@ def declare(catalog: Catalog) -> tuple[dict[tuple[str, str], MsgsmsResource], Re
     return declared, reviews
 
 
+def _options(options: Mapping[str, Any]) -> pulumi.ResourceOptions:
+    """The Pulumi options an entry sets: protect, retain_on_delete, aliases (earlier keys)."""
+    return pulumi.ResourceOptions(
+        protect=options.get("protect"),
+        retain_on_delete=options.get("retain_on_delete"),
+        aliases=[pulumi.Alias(name=key) for key in options.get("aliases") or ()],
+    )
+
+
 def _review_key(kind: str, key: str) -> str:
-    return f"{EXPORTS[kind][0]}/{key}"
+    return f"{BY_NAME[kind].section}/{key}"
 
 
 def export(declared: Mapping[tuple[str, str], MsgsmsResource], reviews: Reviews | None) -> None:
     """Export the useful outputs of every resource, grouped by kind and keyed like the catalog;
     for a waited entry, what its review decided."""
-    groups: dict[str, dict[str, dict[str, object]]] = {group: {} for group, _ in EXPORTS.values()}
-    for (kind, key), resource in declared.items():
-        group, names = EXPORTS[kind]
+    groups: dict[str, dict[str, dict[str, object]]] = {k.section: {} for k in BY_NAME.values()}
+    for (name, key), resource in declared.items():
+        kind = BY_NAME[name]
         entry: dict[str, object] = {}
-        for name in names:
-            value = getattr(resource, name)
-            if (kind, name) in SECRET_EXPORTS:
+        for output in kind.exports:
+            value = getattr(resource, output)
+            if output in kind.secret_outputs:
+                # stays encrypted in state and masked by `pulumi stack output`
                 value = pulumi.Output.secret(value)
-            elif reviews is not None and name in DECIDED.get(kind, {}):
-                value = _decided(reviews, _review_key(kind, key), DECIDED[kind][name], value)
-            entry[name] = value
-        groups[group][key] = entry
+            elif reviews is not None and output in kind.decided:
+                value = _decided(reviews, _review_key(name, key), kind.decided[output], value)
+            entry[output] = value
+        groups[kind.section][key] = entry
     for group, entries in groups.items():
         pulumi.export(group, entries)
 

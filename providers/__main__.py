@@ -24,7 +24,8 @@ from typing import Any, TextIO
 
 from providers import guard, rules
 from providers.catalog import Catalog, CatalogProblem, TemplateEstimate, check_catalog
-from providers.schema import catalog_schema
+from providers.catalog.schema import catalog_schema
+from providers.spec import KINDS
 
 __all__ = ["main"]
 
@@ -173,8 +174,9 @@ def _validate(
 
 def _summary(catalog: Catalog) -> str:
     counts: Counter[str] = Counter(d.kind for d in catalog)
-    kinds = ("app", "file", "signature", "template")
-    return ", ".join(f"{counts[k]} {k}{'' if counts[k] == 1 else 's'}" for k in kinds)
+    return ", ".join(
+        f"{counts[k.name]} {k.name}{'' if counts[k.name] == 1 else 's'}" for k in KINDS
+    )
 
 
 def _money(value: Any) -> str:

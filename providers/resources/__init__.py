@@ -19,6 +19,7 @@ environment, never from resource inputs.
 
 from .app import App, AppArgs, AppProvider
 from .base import MsgsmsProvider, ProviderError
+from .existing import Existing, ExistingProvider
 from .resource import MsgsmsResource
 from .review import ReviewedProvider
 from .reviews import DEFAULT_WAIT_TIMEOUT, Reviews, ReviewsProvider, waited
@@ -31,6 +32,8 @@ __all__ = [
     "App",
     "AppArgs",
     "AppProvider",
+    "Existing",
+    "ExistingProvider",
     "MsgsmsProvider",
     "MsgsmsResource",
     "ProviderError",

@@ -38,10 +38,8 @@ What the base guarantees, on the engine rules of ``pulumi-dynamic-providers.md``
 from __future__ import annotations
 
 import contextlib
-import os
-import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -49,32 +47,26 @@ from typing import Any, ClassVar, Protocol
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 
 from providers import rules
 from providers.client import (
-    CONFIG_KEYS,
-    NAMESPACE,
     ApiError,
     NotFoundError,
     ServerError,
-    Settings,
     SmsClient,
     TransportError,
-    models,
 )
-from providers.client.cache import KeyLocks
+from providers.spec import Field, Kind
 
-from .inventory import Inventory
+from .connection import ConfiguredProvider, Connection, Memo
 from .notices import notice
-from .schema import Field, contains_unknown, normalise, same_value
-from .snapshot import ReadSnapshots, writing
+from .schema import contains_unknown, normalise, same_value
+from .snapshot import writing
 
 __all__ = [
     "MAX_CREATE_ATTEMPTS",
@@ -102,87 +94,6 @@ class ProviderError(Exception):
     """A resource operation that cannot go on; the message says why and what to do."""
 
 
-class Memo:
-    """What one call of this process saw of an object, for the call the engine makes right
-    after it on the same object: the Diff after a refresh's Read (which then needs no API call,
-    and prints nothing: it only informs the refresh's display), the Update after a Diff (which
-    then need not read the review status again). Taken once, and only within :attr:`max_age`
-    seconds.
-    """
-
-    max_age = 60.0
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._seen: dict[str, tuple[float, Any]] = {}
-
-    def put(self, object_id: str, value: Any) -> None:
-        with self._lock:
-            self._seen[object_id] = (self._clock(), value)
-
-    def take(self, object_id: str) -> Any:
-        """The value put for ``object_id`` (and forget it), or None."""
-        with self._lock:
-            seen = self._seen.pop(object_id, None)
-        if seen is None or self._clock() - seen[0] > self.max_age:
-            return None
-        return seen[1]
-
-
-class Connection:
-    """The stack config of namespace ``msgsms`` and the client built from it on first use.
-
-    Kept out of the pickled provider: it holds credentials and an HTTP connection pool.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._config: dict[str, Any] = {}
-        self._client: SmsClient | None = None
-        #: Live objects listed for the reads of a refresh (see :mod:`.snapshot`).
-        self.snapshots = ReadSnapshots()
-        #: What existed under a parent before this process created there (:mod:`.inventory`).
-        self.inventory = Inventory()
-        #: What each ``read`` saw, for the Diff that follows it in a refresh.
-        self.just_read = Memo()
-        #: The review status each ``diff`` read, for the Update that follows it.
-        self.diffed = Memo()
-        self._apps: dict[tuple[str, str], models.App] = {}
-        self._app_locks = KeyLocks()
-
-    def configure(self, config: Mapping[str, Any]) -> None:
-        with self._lock:
-            self._config = {k: v for k, v in config.items() if v is not None}
-            self._client = None
-            self.snapshots = ReadSnapshots()
-            self.inventory = Inventory()
-            self.just_read = Memo()
-            self.diffed = Memo()
-            self._apps = {}
-
-    def default_region(self) -> str | None:
-        """``msgsms:region``, else ``HW_REGION_NAME``: the region of resources that name none."""
-        region = self._config.get(f"{NAMESPACE}:region") or os.environ.get("HW_REGION_NAME")
-        return str(region) if region else None
-
-    def client(self) -> SmsClient:
-        """The client, built on first use (settings errors surface here, naming the key)."""
-        with self._lock:
-            if self._client is None:
-                self._client = SmsClient(Settings.from_config(self._config))
-            return self._client
-
-    def app(self, region: str, app_id: str) -> models.App:
-        """An app as the API showed it the first time this process asked (for what does not
-        change: its key and name)."""
-        key = (region, app_id)
-        with self._app_locks(key):
-            if key not in self._apps:
-                self._apps[key] = self.client().show_app(app_id, region=region)
-            return self._apps[key]
-
-
 @dataclass(frozen=True)
 class Created:
     """What a remote create answered: the new object's id, and the outputs that the answer
@@ -197,43 +108,15 @@ def now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-class ConfiguredProvider(ResourceProvider):
-    """A provider configured from the stack config (namespace ``msgsms``), whose pickle (the
-    ``__provider`` every resource's state carries) is a reference to its class."""
-
-    #: The resource's name in messages and in its type token, e.g. ``Signature``.
-    title: ClassVar[str]
-
-    # Nothing in a class reference is secret, and storing it in plain text keeps every
-    # resource's state readable and diffable.
-    serialize_as_secret_always = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._connection = Connection()
-
-    # The provider is pickled into every resource's state: keep only the class reference.
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, state: Mapping[str, Any]) -> None:
-        self._connection = Connection()
-
-    def configure(self, req: ConfigureRequest) -> None:
-        self._connection.configure(
-            {f"{NAMESPACE}:{key}": req.config.get(f"{NAMESPACE}:{key}") for key in CONFIG_KEYS}
-        )
-
-    def _client(self) -> SmsClient:
-        return self._connection.client()
-
-
 class MsgsmsProvider(ConfiguredProvider):
-    """Base of the MSGSMS providers; subclasses set the class attributes and the hooks."""
+    """Base of the MSGSMS providers: a subclass names its kind (``spec``, from which its fields,
+    outputs and their behaviour are taken) and implements the hooks."""
 
-    #: The kind in :func:`providers.rules.check`.
+    #: What the kind is: :mod:`providers.spec`.
+    spec: ClassVar[Kind]
+    # taken from ``spec`` (see __init_subclass__)
     rules_kind: ClassVar[str]
-    #: Every input, in the order of the contract.
+    #: Every input, in the order of the spec.
     fields: ClassVar[tuple[Field, ...]]
     #: Outputs besides the inputs.
     outputs: ClassVar[tuple[str, ...]]
@@ -242,17 +125,33 @@ class MsgsmsProvider(ConfiguredProvider):
     #: The input that names the object in messages.
     name_key: ClassVar[str]
     #: Remote inputs the API does not show: ``read`` keeps their stored values.
-    unobservable: ClassVar[frozenset[str]] = frozenset({"region"})
+    unobservable: ClassVar[frozenset[str]]
     #: Outputs only a create answer has: kept from the stored outputs afterwards.
-    kept_outputs: ClassVar[frozenset[str]] = frozenset()
+    kept_outputs: ClassVar[frozenset[str]]
     #: Whether ``adopt`` is on when not given.
-    adopt_by_default: ClassVar[bool] = False
+    adopt_by_default: ClassVar[bool]
     #: Whether a create first looks for an identical object (names the API does not keep
     #: unique: an interrupted run's object can only be found by looking).
     finds_leftovers: ClassVar[bool] = False
     #: The API's error codes for "this natural key exists" (names it keeps unique): a create
     #: refused with one of them takes over the identical object instead of failing.
     duplicate_codes: ClassVar[frozenset[str]] = frozenset()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        spec: Kind | None = cls.__dict__.get("spec")
+        if spec is None:
+            return
+        cls.title = spec.title
+        cls.rules_kind = spec.name
+        cls.fields = spec.inputs
+        cls.outputs = spec.output_names
+        cls.replace_keys = spec.replace_keys
+        cls.name_key = spec.name_key
+        cls.unobservable = spec.unshown
+        cls.kept_outputs = spec.kept_outputs
+        adopt = next((f for f in spec.inputs if f.name == "adopt"), None)
+        cls.adopt_by_default = bool(adopt is not None and adopt.default)
 
     # ------------------------------------------------------------------ hooks
 
@@ -305,9 +204,20 @@ class MsgsmsProvider(ConfiguredProvider):
         from a snapshot of the parent's objects (:mod:`.snapshot`)."""
         return self.fetch(client, region, object_id)
 
+    def shown(self, live: Live) -> Any:
+        """The API's object behind ``live`` (a response model), whose attributes are the
+        fields' response names."""
+        return live
+
     def inputs_from_live(self, client: SmsClient, live: Live) -> dict[str, Any]:
-        """The remote inputs as the live object shows them."""
-        raise NotImplementedError
+        """The remote inputs as the live object shows them (each field the API shows, by its
+        response name; a subclass adds those it shows another way)."""
+        shown = self.shown(live)
+        return {
+            f.name: getattr(shown, f.response_name, None)
+            for f in self.fields
+            if f.remote and f.shown
+        }
 
     def outputs_from_live(
         self, client: SmsClient, live: Live, inputs: Mapping[str, Any]
@@ -349,6 +259,14 @@ class MsgsmsProvider(ConfiguredProvider):
 
     def _declared(self, values: Mapping[str, Any]) -> dict[str, Any]:
         return normalise(self.fields, values)
+
+    def body(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """The request body the inputs make: each field sent, by its request name."""
+        return {
+            f.request_name: inputs[f.name]
+            for f in self.fields
+            if f.request_name is not None and inputs.get(f.name) is not None
+        }
 
     def label(self, inputs: Mapping[str, Any], object_id: str | None = None) -> str:
         name = inputs.get(self.name_key)

@@ -3,7 +3,8 @@
 Each resource takes its inputs as a typed ``...Args`` dataclass or as a plain mapping (what
 ``providers.catalog.Declaration.resolve`` returns); either may hold Pulumi ``Output`` values.
 Every input and output key is seeded (as ``None``) so that it appears as an attribute of the
-resource object, e.g. ``template.flow_status``.
+resource object, e.g. ``template.flow_status``. The ``...Args`` classes and the attributes'
+types come from the kind's fields and outputs (:mod:`providers.spec`).
 """
 
 from __future__ import annotations
@@ -12,14 +13,50 @@ import dataclasses
 import pickle
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import pulumi
 from pulumi.dynamic import Resource
 
+from providers.spec import Kind
+
 from .base import MsgsmsProvider
 
-__all__ = ["MsgsmsResource", "pickler_restored"]
+__all__ = ["MsgsmsResource", "args_class", "pickler_restored"]
+
+# built at run time from the specs: types as values, not annotations
+_Input: Any = pulumi.Input
+_Output: Any = pulumi.Output
+
+#: The Python type of a field's value, per value kind.
+_TYPES: Mapping[str, Any] = {
+    "str": str,
+    "int": int,
+    "number": float,
+    "bool": bool,
+    "yes_no": str,
+    "int_set": list[int],
+    "variables": list[dict[str, Any]],
+    "str_list": list[str],
+}
+
+
+def args_class(spec: Kind, module: str) -> type:
+    """The ``...Args`` dataclass of a kind: one attribute per field a program declares, the
+    required ones first (``region`` defaults to ``msgsms:region``), each a ``pulumi.Input``."""
+    declared = [f for f in spec.inputs if f.declared]
+    required = [f for f in declared if f.required and f.name != "region"]
+    optional = [f for f in declared if f not in required]
+    attributes: list[Any] = [(f.name, _Input[_TYPES[f.kind]]) for f in required]
+    attributes += [
+        (f.name, _Input[_TYPES[f.kind]] | None, dataclasses.field(default=None)) for f in optional
+    ]
+    described = "\n".join(f"* ``{f.name}``: {f.description}" for f in declared if f.description)
+    doc = f"Inputs of a :class:`{spec.title}` ({spec.description}).\n\n{described}"
+    return dataclasses.make_dataclass(
+        f"{spec.title}Args", attributes, namespace={"__doc__": doc, "__module__": module}
+    )
+
 
 A = TypeVar("A")
 
@@ -62,6 +99,23 @@ class MsgsmsResource(Resource, Generic[A]):
     provider_class: ClassVar[type[MsgsmsProvider]]
     #: Outputs the engine must store encrypted (e.g. an app secret).
     secret_outputs: ClassVar[tuple[str, ...]] = ()
+
+    if TYPE_CHECKING:
+        # The attributes come from the spec at run time; to a type checker every one of
+        # them is an Output.
+        def __getattr__(self, name: str) -> pulumi.Output[Any]: ...
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        provider = cls.__dict__.get("provider_class")
+        if provider is None:
+            return
+        spec: Kind = provider.spec
+        cls.secret_outputs = spec.secret_outputs
+        # every input and output an attribute, typed for the SDK and for readers
+        annotations: dict[str, Any] = {f.name: _Output[_TYPES[f.kind] | None] for f in spec.inputs}
+        annotations.update({o.name: _Output[o.type] for o in spec.outputs})
+        cls.__annotations__ = annotations
 
     def __init__(
         self,

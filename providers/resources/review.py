@@ -48,8 +48,14 @@ class ReviewedProvider(MsgsmsProvider):
     #: Statuses in which the API accepts a change (which resubmits the object).
     editable: ClassVar[frozenset[str]]
     #: Remote fields that only the reviewer reads: outside ``editable`` statuses a change is
-    #: kept in the stack with a notice instead of replacing the object.
+    #: kept in the stack with a notice instead of replacing the object (from the spec).
     review_only: ClassVar[frozenset[str]] = frozenset()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "spec" in cls.__dict__:
+            cls.review_only = cls.spec.review_only
+
     # when this stack last submitted it: the API does not show it
     kept_outputs = frozenset({"submitted_at"})
 

@@ -213,15 +213,16 @@ class ReviewsProvider(ConfiguredProvider):
         return CreateResult("reviews", self._outputs(props, self._wait(objects, {})))
 
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
-        before = {o.key: o for o in _objects(_olds)}
+        # an object is known by its id: under a new key (an entry renamed through an alias)
+        # its decision stands, unless it was submitted again
+        before = {o.id: o for o in _objects(_olds)}
         decisions = dict(_olds.get("decisions") or {})
         known = {
-            o.key: decisions[o.key]
+            o.key: decisions[prior.key]
             for o in _objects(_news)
-            if o.key in decisions
-            and _settled(decisions[o.key])
-            and (prior := before.get(o.key)) is not None
-            and (prior.id, prior.submitted_at) == (o.id, o.submitted_at)
+            if (prior := before.get(o.id)) is not None
+            and prior.submitted_at == o.submitted_at
+            and _settled(decisions.get(prior.key))
         }
         return UpdateResult(self._outputs(_news, self._wait(_objects(_news), known)))
 

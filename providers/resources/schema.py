@@ -1,4 +1,5 @@
-"""Input fields of a resource and how their values are normalised and compared.
+"""How the values of a resource's fields (:class:`providers.spec.Field`) are normalised and
+compared.
 
 Values reach a provider in the engine's shape: numbers as floats, ``None`` dropped, unknowns
 (``pulumi.output.Unknown``) in previews. The server has its own shape: defaults it fills in,
@@ -9,10 +10,10 @@ what keeps a second ``pulumi up`` free of changes (and of API calls).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from providers.rules import is_unknown
+from providers.spec import Field, ValueKind
 
 __all__ = [
     "Field",
@@ -22,26 +23,6 @@ __all__ = [
     "normalise_value",
     "same_value",
 ]
-
-ValueKind = Literal["str", "int", "number", "bool", "yes_no", "int_set", "variables"]
-
-
-@dataclass(frozen=True)
-class Field:
-    """One input of a resource.
-
-    ``remote``: sent to the API (or read back from it); the others are the provider's own
-    (``wait_for``, ``adopt``...). ``default``: what the server (or the provider) assumes when
-    the input is absent, so that absent and default compare equal. ``inherited``: when
-    absent, the server decides (e.g. a template's type follows its signature), so an absent
-    input never differs from the live value.
-    """
-
-    name: str
-    kind: ValueKind = "str"
-    remote: bool = True
-    default: Any = None
-    inherited: bool = False
 
 
 def _integer(value: Any) -> Any:

@@ -3,7 +3,8 @@
 ``check`` reads the file (relative to the project root, or absolute) and adds its ``sha256``
 to the inputs, so a new content replaces the upload. Uploads cannot be listed or deleted:
 a lost upload answer is simply uploaded again (an extra upload costs nothing and is
-referenced by nobody), and deleting the resource has nothing to do remotely.
+referenced by nobody), and deleting the resource has nothing to do remotely. Its fields,
+outputs and their behaviour: :data:`providers.spec.FILE`.
 """
 
 from __future__ import annotations
@@ -14,14 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pulumi
-
 from providers.client import SmsClient, models
 from providers.rules import inspect_file, is_unknown
+from providers.spec import FILE
 
 from .base import Created, Live, MsgsmsProvider, ProviderError
-from .resource import MsgsmsResource
-from .schema import Field
+from .resource import MsgsmsResource, args_class
 
 __all__ = ["SignatureFile", "SignatureFileArgs", "SignatureFileProvider"]
 
@@ -45,19 +44,7 @@ class LiveFile:
 class SignatureFileProvider(MsgsmsProvider):
     """Uploads signature files; a new content or description uploads a new file."""
 
-    title = "SignatureFile"
-    rules_kind = "file"
-    name_key = "path"
-    fields = (
-        Field("region"),
-        Field("path", remote=False),
-        Field("description"),
-        Field("sha256"),
-    )
-    outputs = ("file_id", "file_name", "file_size")
-    replace_keys = frozenset({"region", "sha256", "description"})
-    # the API shows neither the path nor the content hash
-    unobservable = frozenset({"region", "sha256"})
+    spec = FILE
 
     def prepare(self, inputs: dict[str, Any]) -> dict[str, Any]:
         inputs.pop("sha256", None)
@@ -95,9 +82,9 @@ class SignatureFileProvider(MsgsmsProvider):
     def fetch(self, client: SmsClient, region: str, object_id: str) -> LiveFile:
         return LiveFile(client.show_signature_file(object_id, region=region))
 
-    def inputs_from_live(self, client: SmsClient, live: Live) -> dict[str, Any]:
+    def shown(self, live: Live) -> models.SignatureFile:
         assert isinstance(live, LiveFile)
-        return {"description": live.file.file_desc}
+        return live.file
 
     def outputs_from_live(
         self, client: SmsClient, live: Live, inputs: Mapping[str, Any]
@@ -110,33 +97,14 @@ class SignatureFileProvider(MsgsmsProvider):
         """Uploads have no delete operation and cost nothing: forgetting the file is enough."""
 
 
-@dataclass
-class SignatureFileArgs:
-    """Inputs of a :class:`SignatureFile`."""
-
-    path: pulumi.Input[str]
-    """The file, relative to the project root or absolute: a jpg, jpeg, png or gif image (or a
-    pdf for a power of attorney), 2 MB at most. A new content replaces the upload."""
-    region: pulumi.Input[str] | None = None
-    """Endpoint region; default ``msgsms:region``. Changing it replaces the upload."""
-    description: pulumi.Input[str] | None = None
-    """What the file is (1-64 characters); changing it replaces the upload."""
+SignatureFileArgs = args_class(FILE, __name__)
 
 
-class SignatureFile(MsgsmsResource[SignatureFileArgs], module="msgsms", name="SignatureFile"):
+class SignatureFile(MsgsmsResource[Any], module="msgsms", name="SignatureFile"):
     """An uploaded signature file (type ``pulumi-python:dynamic/msgsms:SignatureFile``).
 
     The Pulumi id and ``file_id`` are what a signature takes as ``file_id`` or
-    ``power_attorney_file_id``.
+    ``power_attorney_file_id``. Inputs: :data:`SignatureFileArgs`.
     """
 
     provider_class = SignatureFileProvider
-
-    region: pulumi.Output[str]
-    path: pulumi.Output[str]
-    description: pulumi.Output[str | None]
-    sha256: pulumi.Output[str]
-    """SHA-256 of the uploaded content (added by check)."""
-    file_id: pulumi.Output[str]
-    file_name: pulumi.Output[str]
-    file_size: pulumi.Output[int]

@@ -15,30 +15,18 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-import pulumi
-
 from providers import rules
 from providers.client import ApiError, SmsClient, models, paginate
+from providers.spec import TEMPLATE
 
 from .base import Created, Live, ProviderError
 from .notices import notice
-from .resource import MsgsmsResource
+from .resource import MsgsmsResource, args_class
 from .review import ReviewedProvider
-from .schema import Field, same_value
+from .schema import same_value
 
 __all__ = ["Template", "TemplateArgs", "TemplateProvider"]
 
-#: What a template says: a change outside the editable states makes it a new template.
-_CONTENT = (
-    "template_name",
-    "template_content",
-    "template_type",
-    "sign_id",
-    "universal_template",
-    "brackets",
-    "send_country",
-    "variable_attributes",
-)
 _REVIEWING = "Reviewing"
 _UNDER_REVIEW_CODE = "MSGSMS.0035"
 
@@ -87,39 +75,7 @@ def _app_templates(
 class TemplateProvider(ReviewedProvider):
     """Submits templates for review, resubmits rejected ones, replaces the others."""
 
-    title = "Template"
-    rules_kind = "template"
-    name_key = "template_name"
-    fields = (
-        Field("region"),
-        Field("app_id"),
-        Field("scope"),
-        Field("template_name"),
-        Field("template_content"),
-        # absent: a domestic template takes its signature's type, an international one NOTIFY
-        Field("template_type", inherited=True),
-        Field("sign_id"),
-        Field("signature_name", remote=False),
-        Field("universal_template", kind="int", default=0),
-        Field("brackets", default="CN"),
-        Field("send_country", kind="int_set"),
-        Field("template_desc"),
-        Field("variable_attributes", kind="variables"),
-        Field("adopt", kind="bool", remote=False, default=False),
-    )
-    outputs = (
-        "template_id",
-        "flow_status",
-        "review_state",
-        "review_desc",
-        "variables",
-        "segments",
-        "update_time",
-        "submitted_at",
-    )
-    replace_keys = frozenset({"region", "app_id", "scope"})
-    # a template's answer names its app by name and key, not by id
-    unobservable = frozenset({"region", "app_id"})
+    spec = TEMPLATE
     # names are not unique: an interrupted create's template is found by its content
     finds_leftovers = True
 
@@ -129,25 +85,14 @@ class TemplateProvider(ReviewedProvider):
     submitted = _REVIEWING
     under_review = frozenset({_REVIEWING, "SignReviewing"})
     editable = frozenset({"Reject", "Pending"})
-    review_only = frozenset({"template_desc"})
 
     def _request(self, client: SmsClient, inputs: Mapping[str, Any]) -> models.TemplateRequest:
-        return models.TemplateRequest.model_validate(
-            {
-                "app_id": inputs["app_id"],
-                "region": inputs["scope"],
-                "template_name": inputs["template_name"],
-                "template_content": inputs["template_content"],
-                "template_type": self._template_type(client, inputs),
-                "sign_id": inputs.get("sign_id"),
-                "universal_template": inputs.get("universal_template"),
-                "brackets": inputs.get("brackets"),
-                "send_country": inputs.get("send_country"),
-                "template_desc": inputs.get("template_desc"),
-                "variable_attributes": inputs.get("variable_attributes"),
-                "flow_status": _REVIEWING,  # submit, never save a draft
-            }
-        )
+        body = {
+            **self.body(inputs),
+            "template_type": self._template_type(client, inputs),
+            "flow_status": _REVIEWING,  # submit, never save a draft
+        }
+        return models.TemplateRequest.model_validate(body)
 
     @staticmethod
     def _template_type(client: SmsClient, inputs: Mapping[str, Any]) -> str:
@@ -185,9 +130,13 @@ class TemplateProvider(ReviewedProvider):
         return [LiveTemplate(t, client, inputs["region"]) for t in found]
 
     def matches(self, client: SmsClient, live: Live, inputs: Mapping[str, Any]) -> bool:
+        # what the template says: the fields the API shows that neither replace it nor only
+        # inform the reviewer
         observed = self.observed(client, live)
         return all(
-            same_value(self._field(key), observed.get(key), inputs.get(key)) for key in _CONTENT
+            same_value(f, observed.get(f.name), inputs.get(f.name))
+            for f in self.fields
+            if f.remote and f.shown and not f.replaces and not f.review_only
         )
 
     def adoptable(self, client: SmsClient, live: Live, inputs: Mapping[str, Any]) -> bool:
@@ -255,6 +204,10 @@ class TemplateProvider(ReviewedProvider):
             return None
         return [models.TemplateVariable.model_validate(v) for v in variables]
 
+    def shown(self, live: Live) -> models.Template:
+        assert isinstance(live, LiveTemplate)
+        return live.template
+
     def inputs_from_live(self, client: SmsClient, live: Live) -> dict[str, Any]:
         assert isinstance(live, LiveTemplate)
         template = live.template
@@ -268,15 +221,9 @@ class TemplateProvider(ReviewedProvider):
             for v in live.variables
         ]
         return {
-            "scope": template.region,
-            "template_name": template.template_name,
-            "template_content": template.template_content,
-            "template_type": template.template_type,
-            "sign_id": template.sign_id,
-            "universal_template": template.universal_template,
-            "brackets": template.brackets,
+            **super().inputs_from_live(client, live),
+            # shown as three fields, and in a request of its own
             "send_country": [c for c in countries if c] or None,
-            "template_desc": template.template_desc,
             "variable_attributes": attributes or None,
         }
 
@@ -324,78 +271,15 @@ class TemplateProvider(ReviewedProvider):
         )
 
 
-@dataclass
-class TemplateArgs:
-    """Inputs of a :class:`Template`."""
-
-    app_id: pulumi.Input[str]
-    """The app's ``id``. Changing it replaces the template."""
-    scope: pulumi.Input[str]
-    """``cn`` or ``intl``: the app's scope. Changing it replaces the template."""
-    template_name: pulumi.Input[str]
-    """1-128 characters."""
-    template_content: pulumi.Input[str]
-    """The text with variables ``${1}``...``${20}`` (or ``${CHARDIGIT}``...), without the
-    signature; 500 characters at most with the bracketed signature."""
-    region: pulumi.Input[str] | None = None
-    """Endpoint region; default ``msgsms:region``. Changing it replaces the template."""
-    template_type: pulumi.Input[str] | None = None
-    """VERIFY_CODE_TYPE, NOTIFY_TYPE or PROMOTION_TYPE; default: the signature's type (cn),
-    NOTIFY_TYPE (intl)."""
-    sign_id: pulumi.Input[str] | None = None
-    """The signature's ``id`` (cn templates that are not universal)."""
-    signature_name: pulumi.Input[str] | None = None
-    """The signature's name: only checks the length limit and counts ``segments``."""
-    universal_template: pulumi.Input[int] | None = None
-    """1: usable with every signature of its type in the app (cn only); default 0."""
-    brackets: pulumi.Input[str] | None = None
-    """``CN`` for 【】 (default) or ``GB`` for []; cn only."""
-    send_country: pulumi.Input[list[int]] | None = None
-    """1-3 country ids (calling codes); intl only."""
-    template_desc: pulumi.Input[str] | None = None
-    """A note to the reviewer (500 characters at most)."""
-    variable_attributes: pulumi.Input[list[Mapping[str, Any]]] | None = None
-    """One ``{variable_index, variable_type, variable_desc}`` per variable of the content."""
-    adopt: pulumi.Input[bool] | None = None
-    """Take over an existing template of the app with the same name (default false)."""
+TemplateArgs = args_class(TEMPLATE, __name__)
 
 
-class Template(MsgsmsResource[TemplateArgs], module="msgsms", name="Template"):
+class Template(MsgsmsResource[Any], module="msgsms", name="Template"):
     """A reviewed SMS template (type ``pulumi-python:dynamic/msgsms:Template``).
 
     The Pulumi id is the template's ``id``; ``template_id`` (what the send API takes) is set
-    once the template is approved.
+    once the template is approved. Inputs: :data:`TemplateArgs`; wait for its review with
+    :class:`~providers.resources.Reviews`.
     """
 
     provider_class = TemplateProvider
-
-    region: pulumi.Output[str]
-    app_id: pulumi.Output[str]
-    scope: pulumi.Output[str]
-    template_name: pulumi.Output[str]
-    template_content: pulumi.Output[str]
-    template_type: pulumi.Output[str | None]
-    sign_id: pulumi.Output[str | None]
-    signature_name: pulumi.Output[str | None]
-    universal_template: pulumi.Output[int | None]
-    brackets: pulumi.Output[str | None]
-    send_country: pulumi.Output[list[int] | None]
-    template_desc: pulumi.Output[str | None]
-    variable_attributes: pulumi.Output[list[dict[str, Any]] | None]
-    adopt: pulumi.Output[bool | None]
-    template_id: pulumi.Output[str | None]
-    """The id to send with; empty until the template is approved."""
-    flow_status: pulumi.Output[str]
-    """Reviewing, Adopted, Reject, ..."""
-    review_state: pulumi.Output[str]
-    """``approved``, ``rejected``, ``pending`` or ``disabled``."""
-    review_desc: pulumi.Output[str | None]
-    """The reviewer's reason (after a rejection)."""
-    variables: pulumi.Output[list[dict[str, Any]]]
-    """The variables as the platform reads them: index, type, maximum length, description."""
-    segments: pulumi.Output[int]
-    """The most SMS segments one message can take."""
-    update_time: pulumi.Output[str | None]
-    """When the platform last changed the template (an update or a review decision)."""
-    submitted_at: pulumi.Output[str]
-    """When this stack last submitted (or took over) the template for review."""

@@ -99,3 +99,18 @@ def test_the_core_depends_on_no_service() -> None:
 
 def test_the_management_api_does_not_know_the_send_side() -> None:
     assert _breaches("emulator.msgsms", "emulator.smsapi") == []
+
+
+def test_the_kinds_sit_below_everything_else_of_the_providers() -> None:
+    """providers.spec says what each kind is; the rules, the catalog and the resources build
+    on it, so it imports none of them (a resource class is named by a string, imported on
+    first use)."""
+    for layer in ("providers.rules", "providers.catalog", "providers.resources"):
+        assert _breaches("providers.spec", layer) == [], layer
+
+
+def test_the_rules_and_the_catalog_do_not_import_the_resources_nor_the_client() -> None:
+    for package in ("providers.rules", "providers.catalog"):
+        assert _breaches(package, "providers.resources") == [], package
+        assert _breaches(package, "providers.client") == [], package
+    assert _breaches("providers.rules", "providers.catalog") == []

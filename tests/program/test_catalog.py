@@ -185,9 +185,20 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_an_empty_catalog_declares_nothing(tmp_path: Path) -> None:
-    catalog = load_catalog(write(tmp_path, "# nothing yet\n"), root=tmp_path)
-    assert catalog.declarations == ()
+@pytest.mark.parametrize(
+    "text", ["# nothing yet\n", "defaults: {region: cn-north-4}\n", "apps: {}\ntemplates:\n"]
+)
+def test_an_empty_catalog_is_refused_unless_it_says_it_means_it(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path, text)
+    catalog, problems, _ = check_catalog(path, root=tmp_path)
+    assert catalog is None
+    [problem] = problems
+    assert (problem.line, problem.path) == (1, "catalog")
+    assert "deletes every signature and template" in problem.message
+    assert "allow_empty: true" in problem.message
+
+    allowed = load_catalog(write(tmp_path, "allow_empty: true\n" + text), root=tmp_path)
+    assert allowed.declarations == ()
 
 
 def test_the_default_region_applies_when_the_catalog_names_none(tmp_path: Path) -> None:
@@ -353,7 +364,12 @@ def test_every_api_request_field_has_a_catalog_spelling() -> None:
     ).UploadSignatureFileRequest
     # file_desc is the file's description, the multipart body its path
     assert set(upload.openapi_types) == {"file_desc", "body"}
-    assert set(CATALOG_FIELDS["file"]) == {"region", "path", "description"}
+    assert set(CATALOG_FIELDS["file"]) == {
+        "region",
+        "path",
+        "description",
+        *("protect", "retain_on_delete", "aliases"),  # Pulumi's options, every kind has them
+    }
 
 
 def test_a_catalog_moved_with_its_files_still_loads(tmp_path: Path) -> None:

@@ -12,9 +12,10 @@ from typing import Any
 import jsonschema_rs
 import pytest
 import yaml
+from pydantic import BaseModel
 
-from providers.catalog import AppEntry, FileEntry, SignatureEntry, TemplateEntry, VariableEntry
-from providers.schema import DESCRIPTIONS, DIALECT, catalog_schema
+from providers.catalog import ENTRIES, Defaults, VariableEntry
+from providers.catalog.schema import DIALECT, catalog_schema, description
 from tests.program.corpus import BROKEN
 
 ROOT = Path(__file__).parents[2]
@@ -59,8 +60,12 @@ def test_it_is_a_valid_draft_2020_12_schema() -> None:
 
 
 def test_every_field_of_every_model_is_described() -> None:
-    for model in (AppEntry, FileEntry, SignatureEntry, TemplateEntry, VariableEntry):
-        assert set(DESCRIPTIONS[model]) == set(model.model_fields), model.__name__
+    models: list[type[BaseModel]] = [*ENTRIES.values(), Defaults, VariableEntry]
+    for model in models:
+        for name in model.model_fields:
+            assert description(model, name).strip(), f"{model.__name__}.{name}"
+    properties = catalog_schema()["$defs"][ENTRIES["template"].__name__]["properties"]
+    assert all(prop.get("description") for prop in properties.values())
 
 
 @pytest.mark.parametrize("path", EXAMPLES + GOOD, ids=lambda p: p.name)

@@ -28,6 +28,7 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import massage, run_pulumi_func
 
 from providers.catalog import Catalog, Reference, check_catalog, load_catalog
+from providers.spec import KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = Path(__file__).parent / "catalogs" / "broken"
@@ -403,13 +404,7 @@ def test_outputs_are_grouped_by_kind_and_keyed_like_the_catalog(
             assert exported["flow_status"] == "Reviewing"
         assert exported["segments"] == 2
     assert {kind: set(values) for kind, values in outputs.items()} == {
-        section: {d.key for d in catalog.of_kind(kind)}  # type: ignore[arg-type]
-        for section, kind in (
-            ("apps", "app"),
-            ("files", "file"),
-            ("signatures", "signature"),
-            ("templates", "template"),
-        )
+        kind.section: {d.key for d in catalog.of_kind(kind.name)} for kind in KINDS
     }
 
 

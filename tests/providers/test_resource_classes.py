@@ -117,7 +117,7 @@ def test_every_input_and_output_is_an_attribute(recorder: Recorder, cls: Any) ->
 
 def test_inputs_must_be_args_or_a_mapping(recorder: Recorder) -> None:
     with pytest.raises(TypeError, match="Args dataclass or a mapping"):
-        App("shop", ["app_name", "shop"])  # type: ignore[arg-type]
+        App("shop", ["app_name", "shop"])
 
 
 @pytest.mark.parametrize("cls", [App, SignatureFile, Signature, Template], ids=lambda c: c.__name__)
