@@ -255,6 +255,10 @@ def check_preview(preview: dict[str, Any], max_deletes: int, out: TextIO) -> int
 def run(source: str, max_deletes: int, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     """The guard on the preview in file ``source`` (``-``: ``stdin``); the exit status."""
     name = "stdin" if source == "-" else source
+    if source == "-" and stdin.isatty():
+        # nothing piped in: reading would wait for the user to type a preview
+        print(f"error: no preview on stdin; {HOW_TO_MAKE}", file=err)
+        return EXIT_INVALID
     try:
         if source == "-":
             text = stdin.read()

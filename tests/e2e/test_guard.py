@@ -285,3 +285,13 @@ def test_the_workflow_guards_both_jobs_and_a_label_or_variable_raises_the_limit(
     assert {call.split(" ", 1)[1] for call in calls if call.split()[0].endswith("gh")} == {
         "api repos/acme/sms/commits/0123abc/pulls --jq .[].labels[].name"
     }
+
+
+def test_a_terminal_on_stdin_is_refused_rather_than_waited_for() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    err = io.StringIO()
+    assert guard.run("-", 0, Terminal(), io.StringIO(), err) == guard.EXIT_INVALID
+    assert err.getvalue().startswith("error: no preview on stdin; pipe `pulumi preview --json`")
