@@ -23,10 +23,10 @@ from typing import Any
 
 import httpx
 
+from harness.emulator import EmulatorProcess
 from providers.client import SmsClient
 from providers.client.models import AppAddRequest
 from providers.client.signing import sign_request
-from tests.support.emulator import EmulatorProcess
 
 from .stats import median
 from .target import REGION, ROOT, AuthMode, client, emulator

@@ -2,7 +2,7 @@
 
 For each size, against a real emulator (reset in between): ``preview`` of the new catalog,
 ``up``, ``preview`` with nothing changed, a no-op ``up`` and a ``refresh``, each a real
-program process and a real provider process (``tests/engine``). Measured per pass: wall
+program process and a real provider process (``harness/engine``). Measured per pass: wall
 time, API requests (by operation, from the emulator's log) and the peak RSS of the provider
 and the program; after ``up``: checkpoint bytes per resource and the size of the serialized
 provider stored with each resource. Growth is the ratio between consecutive sizes.
@@ -22,9 +22,9 @@ from typing import Any
 
 import yaml
 
-from tests.engine import Engine, PassSummary
-from tests.support.emulator import EmulatorProcess
-from tests.support.provider_host import SECRET_SIG, SIG_KEY
+from harness.emulator import EmulatorProcess
+from harness.engine import Engine, PassSummary
+from harness.wire import SECRET_SIG, SIG_KEY
 
 from .processes import PeakRss
 from .reqlog import count_operations

@@ -1,7 +1,7 @@
 """API requests per step kind and resource type, from the emulator's request log.
 
 A real provider process (``python -m pulumi.dynamic``, as the engine starts it) is driven
-through the engine's call sequences for one resource at a time (``tests.providers.support``):
+through the engine's call sequences for one resource at a time (``harness.sequences``):
 create, same (an ``up`` with nothing changed), update, replace, refresh and delete, for an
 app, a signature file, a signature and a template. The request log is read around each step.
 Reviews are decided by the bench (manual review) so that every step meets the state it needs:
@@ -17,15 +17,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+from harness.emulator import EmulatorProcess, decide, set_review
+from harness.provider_host import ProviderHost
+from harness.sequences import Deployment, State, stack_config
 from providers.resources import (
     AppProvider,
     SignatureFileProvider,
     SignatureProvider,
     TemplateProvider,
 )
-from tests.providers.support import Deployment, State, decide, set_review, stack_config
-from tests.support.emulator import EmulatorProcess
-from tests.support.provider_host import ProviderHost
 
 from .reqlog import count_operations
 from .target import ROOT, emulator

@@ -7,9 +7,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+from harness import PROJECT_ROOT as ROOT
+from harness.emulator import EmulatorProcess, start_emulator
 from providers.client import Settings, SmsClient
-from tests.support.emulator import PROJECT_ROOT as ROOT
-from tests.support.emulator import EmulatorProcess, start_emulator
 
 __all__ = ["REGION", "ROOT", "AuthMode", "client", "client_config", "emulator", "endpoints"]
 

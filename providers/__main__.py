@@ -6,6 +6,9 @@ on stdout of each template's segments and estimated cost per 10,000 messages at 
 tier. ``--format json`` prints the same as one JSON document for CI tools.
 
 ``schema`` prints the catalog's JSON Schema (draft 2020-12), for editors and other tools.
+
+``guard`` reads ``pulumi preview --json`` and fails (exit status 1) when the preview deletes or
+replaces more than ``--max-deletes`` objects (0 by default), listing them (``providers.guard``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from providers import rules
+from providers import guard, rules
 from providers.catalog import Catalog, CatalogProblem, TemplateEstimate, check_catalog
 from providers.catalog.schema import catalog_schema
 from providers.spec import KINDS
@@ -80,7 +83,32 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "--output", type=Path, default=None, metavar="FILE", help="write it to FILE instead"
     )
+    checker = commands.add_parser(
+        "guard",
+        help="fail when `pulumi preview --json` deletes or replaces more than --max-deletes",
+        description=(
+            "Read the JSON of `pulumi preview --json` and fail (exit status 1) when it "
+            "deletes or replaces more objects than --max-deletes allows, listing them (type, "
+            "name, op); a failed preview fails too. Exit status 2: the input is not such JSON."
+        ),
+    )
+    checker.add_argument(
+        "preview", nargs="?", default="-", metavar="FILE", help="the preview's JSON (stdin)"
+    )
+    checker.add_argument(
+        "--max-deletes",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="how many objects may be deleted or replaced (0)",
+    )
     return parser
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of objects, 0 or more: {text!r}")
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "schema":
             status = _schema(args.output, sys.stdout)
+        elif args.command == "guard":
+            status = guard.run(args.preview, args.max_deletes, sys.stdin, sys.stdout, sys.stderr)
         else:
             status = _validate(
                 args.files, args.format, args.root, args.region, sys.stdout, sys.stderr

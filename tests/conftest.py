@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.emulator import EmulatorProcess, start_emulator
+from harness.emulator import EmulatorProcess, start_emulator
 
 #: The shared emulator decides reviews after one second, so approval-dependent tests stay fast.
 SESSION_FLAGS = ("--review-delay", "1")

@@ -31,21 +31,27 @@ import contextlib
 import io
 import json
 import os
-import queue
 import shlex
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any
+from typing import Any
 from urllib.error import URLError
 from urllib.request import urlopen
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, from the venv or (stop, reset) from the system's Python: the emulator is
+# started as the tests start it, by the repository's harness, imported from this checkout.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from harness.emulator import first_line, serve_command  # noqa: E402
 
 __all__ = [
     "ROOT",
@@ -59,7 +65,6 @@ __all__ = [
     "stop_emulator",
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
 CLI_DIR = ROOT / ".pulumi-cli"
 BACKEND_DIR = ROOT / ".pulumi"
 EMULATOR_DIR = Path(os.environ.get("MSGSMS_EMULATOR_DIR") or ROOT / ".emulator")
@@ -234,22 +239,6 @@ def _check_ports_free(data_dir: Path, port: int) -> None:
         raise StackError(_port_problem(taken[0], data_dir))
 
 
-def _serve_command(data_dir: Path, port: int, python: str) -> list[str]:
-    return [
-        python,
-        "-m",
-        "emulator",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--data-dir",
-        str(data_dir),
-        *EMULATOR_FLAGS,
-    ]
-
-
 def ensure_emulator(
     data_dir: Path = EMULATOR_DIR, port: int = EMULATOR_PORT, python: str = sys.executable
 ) -> EmulatorInfo:
@@ -271,7 +260,7 @@ def ensure_emulator(
     stdout = data_dir / "emulator.out"
     with stdout.open("w") as out, log.open("a") as err:
         process = subprocess.Popen(
-            _serve_command(data_dir, port, python),
+            serve_command(data_dir, port=port, flags=EMULATOR_FLAGS, python=python),
             cwd=ROOT,
             stdout=out,
             stderr=err,
@@ -296,16 +285,6 @@ def ensure_emulator(
     raise StackError(f"the emulator did not start; the end of {log}:\n{tail}")
 
 
-def _first_line(stream: IO[str], timeout: float) -> str:
-    lines: queue.Queue[str] = queue.Queue()
-    reader = threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True)
-    reader.start()
-    try:
-        return lines.get(timeout=timeout)
-    except queue.Empty:
-        return ""
-
-
 def run_emulator(
     data_dir: Path = EMULATOR_DIR, port: int = EMULATOR_PORT, python: str = sys.executable
 ) -> int:
@@ -327,7 +306,7 @@ def run_emulator(
     # stderr (the emulator's log) goes to this terminal; the child shares the terminal's
     # process group, so Ctrl-C reaches it as well as this process.
     process = subprocess.Popen(
-        _serve_command(data_dir, port, python),
+        serve_command(data_dir, port=port, flags=EMULATOR_FLAGS, python=python),
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
@@ -342,8 +321,8 @@ def run_emulator(
     previous = signal.signal(signal.SIGTERM, forward)
     try:
         assert process.stdout is not None
-        line = _first_line(process.stdout, STARTUP_TIMEOUT)
-        if not line.strip():
+        line = first_line(process.stdout, STARTUP_TIMEOUT)
+        if line is None:
             if process.poll() is None:
                 process.kill()
             status = process.wait()

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import pytest
 
+from harness.emulator import EmulatorProcess
 from providers.client import (
     AuthError,
     ConflictError,
@@ -39,7 +40,6 @@ from providers.client.models import (
     TemplateRequest,
     VariableAttribute,
 )
-from tests.support.emulator import EmulatorProcess
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 Mode = Literal["aksk", "password"]

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.engine import Engine
-from tests.engine.automation import CliStack, cli_missing_reason
-from tests.engine.properties import plain
+from harness.engine import Engine
+from harness.engine.automation import CliStack, cli_missing_reason
+from harness.engine.properties import plain
 
 TOY = Path(__file__).with_name("toy")
 FILE_TYPE = "pulumi-python:dynamic/toy:File"

@@ -24,12 +24,13 @@ from typing import Any
 
 import yaml
 
-from tests.engine import Engine, PassSummary
-from tests.engine.automation import CliStack
-from tests.engine.properties import plain
-from tests.engine.state import PROVIDER_TYPE_PREFIX, STACK_TYPE
-from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
-from tests.support.provider_host import SECRET_SIG, SIG_KEY
+from harness import PROJECT_ROOT
+from harness.emulator import EmulatorProcess
+from harness.engine import Engine, PassSummary
+from harness.engine.automation import CliStack
+from harness.engine.properties import plain
+from harness.engine.state import PROVIDER_TYPE_PREFIX, STACK_TYPE
+from harness.wire import SECRET_SIG, SIG_KEY
 
 __all__ = [
     "EXAMPLE",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.emulator import PROJECT_ROOT
+from harness import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 

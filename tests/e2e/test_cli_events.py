@@ -6,8 +6,8 @@ from typing import Any
 
 from pulumi import automation as auto
 
+from harness.engine.automation import EngineEventLog
 from tests.e2e.conftest import FILE_TYPE
-from tests.engine.automation import EngineEventLog
 
 URN = f"urn:pulumi:test::toy::{FILE_TYPE}::x"
 

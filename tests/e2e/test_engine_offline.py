@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from harness.emulator import EmulatorProcess
+from harness.engine import Engine, PassFailed
+from harness.engine.config import ConfigError
+from harness.engine.properties import UNKNOWN, is_secret, plain
+from harness.engine.state import Checkpoint
+from harness.wire import SECRET_SIG, SIG_KEY
 from tests.e2e.conftest import FILE_TYPE, TOY, Toy
-from tests.engine import Engine, PassFailed
-from tests.engine.config import ConfigError
-from tests.engine.properties import UNKNOWN, is_secret, plain
-from tests.engine.state import Checkpoint
-from tests.support.emulator import EmulatorProcess
-from tests.support.provider_host import SECRET_SIG, SIG_KEY
 
 
 def test_preview_outputs_are_unknown_until_up(offline_toy: Toy) -> None:

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.engine.config import StackConfig
-from tests.engine.deployment import schedule_deletes
-from tests.engine.properties import (
+from harness.engine.config import StackConfig
+from harness.engine.deployment import schedule_deletes
+from harness.engine.properties import (
     IgnoreChangesError,
     PropertyPath,
     annotate_secrets,
@@ -19,7 +19,7 @@ from tests.engine.properties import (
     replace_on_changes_keys,
     secret,
 )
-from tests.engine.state import ResourceState
+from harness.engine.state import ResourceState
 
 
 def test_property_paths_parse_keys_indexes_quoted_keys_and_wildcards() -> None:

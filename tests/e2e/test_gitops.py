@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from huaweicloudsdkmsgsms.v2 import DeleteTemplateRequest, SmsAppUpdateReq, UpdateAppRequest
 
+from harness.emulator import EmulatorProcess
+from harness.engine import Engine, PassFailed, PassSummary
+from harness.engine.automation import CliStack, cli_missing_reason
+from harness.engine.properties import is_secret, plain
+from harness.wire import SECRET_SIG, SIG_KEY
 from tests.e2e.gitops import EXAMPLE, GitopsStack, Reviewer, plain_secrets, replaced
 from tests.emulator.sdk import msgsms_client
-from tests.engine import Engine, PassFailed, PassSummary
-from tests.engine.automation import CliStack, cli_missing_reason
-from tests.engine.properties import is_secret, plain
-from tests.support.emulator import EmulatorProcess
-from tests.support.provider_host import SECRET_SIG, SIG_KEY
 
 pytestmark = pytest.mark.slow
 

@@ -14,10 +14,10 @@ from huaweicloudsdkmsgsms.v2 import (
     SmsSignatureReq,
 )
 
+from harness.emulator import EmulatorProcess
+from harness.engine import Engine, PassFailed
 from tests.e2e.gitops import GitopsStack
 from tests.emulator.sdk import msgsms_client
-from tests.engine import Engine, PassFailed
-from tests.support.emulator import EmulatorProcess
 
 pytestmark = pytest.mark.slow
 

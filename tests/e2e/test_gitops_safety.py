@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.emulator import EmulatorProcess
+from harness.engine import Engine, PassFailed
 from tests.e2e.gitops import GitopsStack
-from tests.engine import Engine, PassFailed
-from tests.support.emulator import EmulatorProcess
 
 pytestmark = pytest.mark.slow
 

@@ -15,13 +15,9 @@ from typing import Any
 
 import pytest
 
-from tests.support.provider_host import (
-    UNKNOWN,
-    ProviderError,
-    ProviderHost,
-    is_secret,
-    secret,
-)
+from harness.provider_host import ProviderHost
+from harness.results import ProviderError
+from harness.wire import UNKNOWN, is_secret, secret
 
 TOY = Path(__file__).with_name("toy")
 URN = "urn:pulumi:test::toy::pulumi-python:dynamic/toy:File::a"
@@ -163,7 +159,7 @@ def test_close_stops_the_process(files: Path) -> None:
 _ORPHAN = """
 import sys, threading
 sys.path.insert(0, {root!r})
-from tests.support.provider_host import ProviderHost
+from harness.provider_host import ProviderHost
 host = ProviderHost({toy!r}, project="toy")
 host.get_plugin_info()
 print(host.pid, flush=True)

@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 import pytest
 
+from harness.engine import Engine, PassFailed, PassSummary
+from harness.engine.state import Checkpoint, PendingOperation
 from tests.e2e.conftest import Toy
-from tests.engine import Engine, PassFailed, PassSummary
-from tests.engine.state import Checkpoint, PendingOperation
 
 WAIT_SECONDS = 60.0
 

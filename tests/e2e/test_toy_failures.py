@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from harness.engine import PassFailed
+from harness.engine.properties import plain
 from tests.e2e.conftest import FILE_TYPE, Toy
-from tests.engine import PassFailed
-from tests.engine.properties import plain
 
 
 def test_failed_update_keeps_completed_steps_and_old_state_for_the_rest(toy: Toy) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.engine import PassFailed
+from harness.engine.properties import is_secret, plain
 from tests.e2e.conftest import FILE_TYPE, Toy, as_logged
-from tests.engine import PassFailed
-from tests.engine.properties import is_secret, plain
 
 
 def _resources(toy: Toy) -> list[dict]:

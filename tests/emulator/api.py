@@ -17,7 +17,7 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
-from tests.support.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess
 
 __all__ = ["PNG", "RawApi", "error_of", "signature_body", "template_body"]
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from huaweicloudsdkmsgsms.v2 import MsgsmsClient
 
+from harness.emulator import EmulatorProcess
 from tests.emulator.api import RawApi
 from tests.emulator.sdk import msgsms_client
-from tests.support.emulator import EmulatorProcess
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from huaweicloudsdkcore.signer.signer import Signer
 from huaweicloudsdkmsgsms.v2 import MsgsmsClient
 from huaweicloudsdkmsgsms.v2.region.msgsms_region import MsgsmsRegion
 
-from tests.support.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess
 
 __all__ = [
     "TokenCredentials",

@@ -28,8 +28,8 @@ from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 from huaweicloudsdksmsapi.v1.smsapi_credentials import SMSApiCredentials
 
+from harness.emulator import EmulatorProcess
 from tests.emulator.api import RawApi
-from tests.support.emulator import EmulatorProcess
 
 __all__ = [
     "WAIT_SECONDS",

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import httpx
 
+from harness.emulator import EmulatorProcess, start_emulator
 from tests.emulator.api import RawApi
 from tests.emulator.sdk import iam_token
-from tests.support.emulator import EmulatorProcess, start_emulator
 
 
 def test_the_request_log_lists_api_calls_only(emulator: EmulatorProcess, api: RawApi) -> None:

@@ -10,9 +10,9 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
+from harness.emulator import EmulatorProcess
 from tests.emulator.api import RawApi, error_of
 from tests.emulator.sdk import iam_token, password_auth
-from tests.support.emulator import EmulatorProcess
 
 
 def _signed(

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from emulator.smsapi.billing import charge
+from harness.emulator import EmulatorProcess
 from tests.emulator.api import RawApi
 from tests.emulator.sending import (
     ReadyApp,
@@ -23,7 +24,6 @@ from tests.emulator.sending import (
     ready_app,
     results,
 )
-from tests.support.emulator import EmulatorProcess
 
 M = 1_000_000
 

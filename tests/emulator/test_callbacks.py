@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from harness.emulator import EmulatorProcess, start_emulator
 from tests.emulator.api import RawApi
 from tests.emulator.sending import (
     ReadyApp,
@@ -25,7 +26,6 @@ from tests.emulator.sending import (
     results,
     settled_callbacks,
 )
-from tests.support.emulator import EmulatorProcess, start_emulator
 
 UPDATE_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 FORM = "application/x-www-form-urlencoded"

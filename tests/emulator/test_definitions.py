@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from harness.emulator import EmulatorProcess
 from tests.emulator.definitions import (
     DEFINITIONS,
     Difference,
@@ -24,7 +25,6 @@ from tests.emulator.definitions import (
 )
 from tests.emulator.definitions.deliberate import DELIBERATE, EMULATOR_ONLY
 from tests.emulator.definitions.extract import OPERATIONS, REPOSITORY
-from tests.support.emulator import EmulatorProcess
 
 API_PREFIXES = ("/v2/", "/v3/", "/sms/")
 

@@ -14,9 +14,9 @@ from huaweicloudsdkcore.exceptions.exceptions import (
 )
 from huaweicloudsdkmsgsms.v2 import ListAppDetailsRequest, MsgsmsClient
 
+from harness.emulator import EmulatorProcess
 from tests.emulator.api import RawApi, error_of
 from tests.emulator.sdk import iam_token
-from tests.support.emulator import EmulatorProcess
 
 
 def _faults(emu: EmulatorProcess, **config: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.emulator import PROJECT_ROOT
+from harness import PROJECT_ROOT
 
 Import = tuple[str, str, int]  # importing module, imported module, line
 

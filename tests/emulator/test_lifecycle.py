@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from harness.emulator import EmulatorProcess
 from tests.emulator.api import RawApi, error_of, signature_body, template_body
-from tests.support.emulator import EmulatorProcess
 
 pytestmark = pytest.mark.usefixtures("manual_review")
 

@@ -25,10 +25,10 @@ from emulator.app import create_app
 from emulator.core.regions import REGIONS
 from emulator.gateway.middleware import Gateway
 from emulator.state import EmulatorState, Listeners, Settings
+from harness.emulator import EmulatorProcess
 from tests.emulator.api import RawApi
 from tests.emulator.sdk import iam_token
 from tests.emulator.sending import wsse_headers
-from tests.support.emulator import EmulatorProcess
 
 REGION = "cn-north-4"
 Operation = tuple[str, str]  # method, path template

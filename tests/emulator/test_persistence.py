@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from harness.emulator import start_emulator
 from tests.emulator.api import RawApi
 from tests.emulator.sdk import iam_token
-from tests.support.emulator import start_emulator
 
 
 def test_a_restart_keeps_objects_credentials_and_tokens(tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.emulator import EmulatorProcess, start_emulator
 from tests.emulator.api import RawApi, template_body
 from tests.emulator.conftest import set_review
-from tests.support.emulator import EmulatorProcess, start_emulator
 
 
 def _advance(emu: EmulatorProcess, api: RawApi, seconds: float) -> None:

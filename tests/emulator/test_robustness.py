@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from harness.emulator import EmulatorProcess
 from tests.emulator.api import RawApi
-from tests.support.emulator import EmulatorProcess
 
 FIELDS = {
     "/apps": [

@@ -38,10 +38,10 @@ from huaweicloudsdkmsgsms.v2 import (
     UploadSignatureFileRequestBody,
 )
 
+from harness.emulator import EmulatorProcess
 from tests.emulator.api import PNG, RawApi
 from tests.emulator.conftest import set_review
 from tests.emulator.sdk import iam_token, msgsms_client, msgsms_client_via_iam, msgsms_token_client
-from tests.support.emulator import EmulatorProcess
 
 
 def _signature_req(app_id: str, name: str = "云商城", **fields: object) -> SmsSignatureReq:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from harness.emulator import EmulatorProcess
 from tests.emulator.api import RawApi
 from tests.emulator.sending import (
     ReadyApp,
@@ -18,7 +19,6 @@ from tests.emulator.sending import (
     result_code,
     wsse_headers,
 )
-from tests.support.emulator import EmulatorProcess
 
 AUTHORIZATION = 'WSSE realm="SDP",profile="UsernameToken",type="Appkey"'
 Headers = dict[str, str]

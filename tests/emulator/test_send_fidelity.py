@@ -14,6 +14,7 @@ from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkmsgsms.v2 import ShowAppRequest
 from huaweicloudsdksmsapi.v1 import BatchSendSmsRequest, BatchSendSmsRequestBody
 
+from harness.emulator import EmulatorProcess
 from tests.emulator.api import RawApi
 from tests.emulator.sdk import msgsms_client
 from tests.emulator.sending import (
@@ -28,7 +29,6 @@ from tests.emulator.sending import (
     results,
 )
 from tests.emulator.test_send_sdk import sdk_client
-from tests.support.emulator import EmulatorProcess
 
 PROMOTION = "新品${1}上市，拒收请回复R"
 NOTICE = "您的订单${1}已发货。"

@@ -25,6 +25,7 @@ from huaweicloudsdksmsapi.v1 import (
 )
 from huaweicloudsdksmsapi.v1.smsapi_credentials import SMSApiCredentials
 
+from harness.emulator import EmulatorProcess
 from tests.emulator.api import RawApi
 from tests.emulator.sending import (
     ReadyApp,
@@ -36,7 +37,6 @@ from tests.emulator.sending import (
     results,
     wsse_headers,
 )
-from tests.support.emulator import EmulatorProcess
 
 SMS_MSG_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}_\d+$")
 CREATE_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")

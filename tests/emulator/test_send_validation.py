@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from emulator.msgsms.countries import COUNTRIES_BY_ID
 from emulator.smsapi.numbers import CHINA, ISO_CODES, parse_recipient
+from harness.emulator import EmulatorProcess
 from tests.emulator.api import RawApi
 from tests.emulator.sending import (
     ReadyApp,
@@ -27,7 +28,6 @@ from tests.emulator.sending import (
     result_code,
     results,
 )
-from tests.support.emulator import EmulatorProcess
 
 ALL_TYPES = ("NOTIFY_TYPE", "VERIFY_CODE_TYPE", "PROMOTION_TYPE")
 SHIPPED = "您的订单${1}已发货，收货人${2}。"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from emulator.smsapi.segments import split_message
+from harness.emulator import EmulatorProcess
 from tests.emulator.api import RawApi
 from tests.emulator.sending import ReadyApp, SendApi, approved_template, ready_app, results
-from tests.support.emulator import EmulatorProcess
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.emulator import PROJECT_ROOT, EmulatorProcess, start_emulator
+from harness import PROJECT_ROOT
+from harness.emulator import EmulatorProcess, start_emulator
 
 REGIONS = ("cn-north-4", "cn-south-1", "ap-southeast-1")
 

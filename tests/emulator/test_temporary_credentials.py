@@ -18,8 +18,8 @@ from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 from huaweicloudsdkmsgsms.v2 import CreateAppRequest, ListAppDetailsRequest, SmsAppAddReq
 
+from harness.emulator import EmulatorProcess
 from tests.emulator.sdk import msgsms_client_with
-from tests.support.emulator import EmulatorProcess
 
 REGION = "cn-north-4"
 

@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from harness.emulator import EmulatorProcess
 from tests.emulator.api import PNG, RawApi, error_of, signature_body, template_body
-from tests.support.emulator import EmulatorProcess
 
 RAW = object()  # marks a body given as raw bytes
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.engine import Engine, PassFailed
-from tests.engine.summary import PassSummary
+from harness.emulator import EmulatorProcess
+from harness.engine import Engine, PassFailed
+from harness.engine.summary import PassSummary
 from tests.faults.stack import Estate, convergence_problems, example_stack, load_variant
 from tests.security.leaks import emulator_secrets, find_leaks, scenario_texts
-from tests.support.emulator import EmulatorProcess
 
 __all__ = ["SeedLanes", "SeedOutcome", "run_seed", "successful_uploads", "up_until_done"]
 

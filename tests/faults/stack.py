@@ -17,11 +17,12 @@ from typing import Any, Literal
 
 import yaml
 
+from harness import PROJECT_ROOT
+from harness.emulator import EmulatorProcess
+from harness.engine import Engine
+from harness.engine.properties import plain
+from harness.engine.state import Checkpoint, ResourceState
 from providers.catalog import Catalog, load_catalog
-from tests.engine import Engine
-from tests.engine.properties import plain
-from tests.engine.state import Checkpoint, ResourceState
-from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
 
 __all__ = [
     "EXAMPLE_CATALOG",

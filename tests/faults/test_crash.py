@@ -17,9 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from harness.emulator import EmulatorProcess, start_emulator
+from harness.engine import Engine, PassFailed
+from harness.engine.summary import PassSummary
 from tests.emulator.api import RawApi, signature_body
-from tests.engine import Engine, PassFailed
-from tests.engine.summary import PassSummary
 from tests.faults.seeds import up_until_done
 from tests.faults.stack import (
     KIND_OF_TYPE,
@@ -29,7 +30,6 @@ from tests.faults.stack import (
     example_stack,
     load_variant,
 )
-from tests.support.emulator import EmulatorProcess, start_emulator
 
 pytestmark = pytest.mark.slow
 

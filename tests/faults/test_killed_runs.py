@@ -1,7 +1,7 @@
 """A run killed in the middle of a create (a cancelled CI job, a runner that died) leaves no
 duplicate and no stuck pipeline.
 
-The offline engine runs ``up`` in a process of its own (``python -m tests.engine``) whose API
+The offline engine runs ``up`` in a process of its own (``python -m harness.engine``) whose API
 requests pass through an :class:`Interceptor`. At a chosen point of one resource's create it
 and its program and provider processes are killed with SIGKILL:
 
@@ -35,7 +35,10 @@ from typing import Any, Literal
 import pytest
 import yaml
 
-from tests.engine.state import Checkpoint
+from harness import PROJECT_ROOT
+from harness.emulator import EmulatorProcess, set_review
+from harness.engine.state import Checkpoint
+from harness.interceptor import Interceptor, Rule
 from tests.faults.stack import (
     Estate,
     convergence_problems,
@@ -43,9 +46,6 @@ from tests.faults.stack import (
     load_variant,
     stack_settings,
 )
-from tests.providers.support import set_review
-from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
-from tests.support.interceptor import Interceptor, Rule
 
 pytestmark = pytest.mark.slow
 
@@ -149,7 +149,7 @@ class KilledRun:
                 catalog=self.catalog,
                 endpoints=proxy.endpoints(self.emulator.endpoints()),
             )
-            command = [sys.executable, "-m", "tests.engine", "up", "--project", str(PROJECT_ROOT)]
+            command = [sys.executable, "-m", "harness.engine", "up", "--project", str(PROJECT_ROOT)]
             command += ["--stack", "dev", "--state-dir", str(self.state_dir)]
             command += ["--config", json.dumps(settings.config)]
             command += ["--secrets", json.dumps(settings.secrets)]

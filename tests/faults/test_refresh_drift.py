@@ -23,12 +23,12 @@ from huaweicloudsdkmsgsms.v2 import (
     UpdateTemplateRequest,
 )
 
+from harness import PROJECT_ROOT
+from harness.emulator import EmulatorProcess, decide, set_review
+from harness.engine import Engine
+from harness.provider_host import ProviderHost
 from tests.emulator.sdk import msgsms_client
-from tests.engine import Engine
 from tests.faults.stack import catalog_variant, example_stack, stack_settings
-from tests.providers.support import decide, set_review
-from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
-from tests.support.provider_host import ProviderHost
 
 pytestmark = pytest.mark.slow
 

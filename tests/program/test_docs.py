@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from tests.engine import Engine
-from tests.engine.properties import plain
-from tests.support.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess
+from harness.engine import Engine
+from harness.engine.properties import plain
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"

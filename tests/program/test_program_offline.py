@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
+from harness.emulator import EmulatorProcess
+from harness.engine import Engine
+from harness.engine.properties import is_secret, plain
+from harness.engine.summary import PassSummary
 from providers.catalog import load_catalog
-from tests.engine import Engine
-from tests.engine.properties import is_secret, plain
-from tests.engine.summary import PassSummary
-from tests.support.emulator import EmulatorProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = load_catalog(ROOT / "stacks" / "dev.sms.yaml", root=ROOT)

@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.emulator import EmulatorProcess
+from harness.emulator import EmulatorProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / "tools" / "stack.py"

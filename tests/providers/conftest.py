@@ -7,9 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.providers.support import Deployment, stack_config
-from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
-from tests.support.provider_host import ProviderHost
+from harness import PROJECT_ROOT
+from harness.emulator import EmulatorProcess
+from harness.provider_host import ProviderHost
+from harness.sequences import Deployment, stack_config
 
 
 @pytest.fixture(scope="session")

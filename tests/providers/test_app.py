@@ -10,11 +10,12 @@ from huaweicloudsdkmsgsms.v2 import (
     UpdateAppRequest,
 )
 
+from harness.emulator import EmulatorProcess, objects
+from harness.results import ProviderError
+from harness.sequences import Deployment
 from providers.resources import AppProvider
 from tests.emulator.sdk import msgsms_client
-from tests.providers.support import Deployment, intercepted, objects
-from tests.support.emulator import EmulatorProcess
-from tests.support.provider_host import ProviderError
+from tests.providers.support import intercepted
 
 SHOP = {
     "region": "cn-north-4",

@@ -5,17 +5,13 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from harness import PROJECT_ROOT
+from harness.emulator import EmulatorProcess, objects, set_review
+from harness.provider_host import ProviderHost
+from harness.sequences import Deployment, State, stack_config
+from harness.wire import secret
 from providers.resources import ReviewsProvider, SignatureProvider
-from tests.providers.support import (
-    Deployment,
-    State,
-    objects,
-    set_review,
-    signature_inputs,
-    stack_config,
-)
-from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
-from tests.support.provider_host import ProviderHost, secret
+from tests.providers.support import signature_inputs
 
 NAMES = ["云商城", "云物流", "云支付", "云会员", "云售后", "云仓储", "云客服", "云营销"]
 

@@ -12,15 +12,19 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 
+from harness import PROJECT_ROOT
+from harness.emulator import EmulatorProcess, objects
+from harness.provider_host import ProviderHost
+from harness.results import ProviderError
+from harness.sequences import Deployment, stack_config
+from harness.wire import unwrap_secret
 from providers.resources import (
     AppProvider,
     SignatureFileProvider,
     SignatureProvider,
     TemplateProvider,
 )
-from tests.providers.support import Deployment, objects, signature_inputs, stack_config
-from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
-from tests.support.provider_host import ProviderError, ProviderHost, unwrap_secret
+from tests.providers.support import signature_inputs
 
 PROVIDERS = (AppProvider, SignatureFileProvider, SignatureProvider, TemplateProvider)
 NO_ENVIRONMENT_CREDENTIALS = {

@@ -17,18 +17,14 @@ from typing import Any
 
 import pytest
 
+from harness import PROJECT_ROOT
+from harness.emulator import EmulatorProcess, decide, set_review
+from harness.provider_host import ProviderHost
+from harness.sequences import Deployment, State, stack_config
+from harness.wire import PROVIDER_KEY
 from providers.client import MAX_PAGE_SIZE, Settings, SmsClient
 from providers.client.models import TemplateRequest
 from providers.resources import TemplateProvider
-from tests.providers.support import (
-    Deployment,
-    State,
-    decide,
-    set_review,
-    stack_config,
-)
-from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
-from tests.support.provider_host import PROVIDER_KEY, ProviderHost
 
 CONTENT = "您的订单${1}已发货，编号${2}。"
 VARIABLES = [

@@ -10,19 +10,12 @@ from typing import Any
 
 import pytest
 
+from harness.emulator import EmulatorProcess, decide, set_review
+from harness.results import ProviderError
+from harness.sequences import Deployment, State
 from providers.resources import ReviewsProvider, SignatureProvider, TemplateProvider
-from tests.providers.support import (
-    Deployment,
-    ReviewDecision,
-    Reviewer,
-    State,
-    decide,
-    set_review,
-    signature_inputs,
-)
+from tests.providers.support import ReviewDecision, Reviewer, signature_inputs
 from tests.providers.test_template import template
-from tests.support.emulator import EmulatorProcess
-from tests.support.provider_host import ProviderError
 
 APPROVE: ReviewDecision = ("approve", None, None)
 REJECT: ReviewDecision = ("reject", "too vague", None)

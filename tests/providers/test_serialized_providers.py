@@ -18,6 +18,10 @@ from typing import Any
 import dill
 import pytest
 
+from harness.emulator import objects
+from harness.provider_host import ProviderHost
+from harness.sequences import Deployment, urn
+from harness.wire import PROVIDER_KEY
 from providers.resources import (
     AppProvider,
     MsgsmsProvider,
@@ -25,8 +29,7 @@ from providers.resources import (
     SignatureProvider,
     TemplateProvider,
 )
-from tests.providers.support import Deployment, objects, signature_inputs, urn
-from tests.support.provider_host import PROVIDER_KEY, ProviderHost
+from tests.providers.support import signature_inputs
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("serialized-providers-*.json"))
 CLASSES: dict[str, type[MsgsmsProvider]] = {

@@ -11,19 +11,12 @@ from huaweicloudsdkmsgsms.v2 import (
     UpdateSignatureRequest,
 )
 
+from harness.emulator import EmulatorProcess, decide, objects, set_review
+from harness.results import ProviderError
+from harness.sequences import Deployment, State
 from providers.resources import SignatureProvider
 from tests.emulator.sdk import msgsms_client
-from tests.providers.support import (
-    Deployment,
-    State,
-    decide,
-    intercepted,
-    objects,
-    set_review,
-    signature_inputs,
-)
-from tests.support.emulator import EmulatorProcess
-from tests.support.provider_host import ProviderError
+from tests.providers.support import intercepted, signature_inputs
 
 
 @pytest.fixture

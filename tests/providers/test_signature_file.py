@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from harness import PROJECT_ROOT
+from harness.emulator import EmulatorProcess, objects
+from harness.sequences import Deployment
 from providers.resources import SignatureFileProvider
-from tests.providers.support import Deployment, objects
-from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
 

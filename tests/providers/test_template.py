@@ -12,20 +12,12 @@ from huaweicloudsdkmsgsms.v2 import (
     UpdateTemplateRequest,
 )
 
+from harness.emulator import Decision, EmulatorProcess, decide, objects, set_review
+from harness.results import ProviderError
+from harness.sequences import Deployment, State
 from providers.resources import SignatureProvider, TemplateProvider
 from tests.emulator.sdk import msgsms_client
-from tests.providers.support import (
-    Decision,
-    Deployment,
-    State,
-    decide,
-    intercepted,
-    objects,
-    set_review,
-    signature_inputs,
-)
-from tests.support.emulator import EmulatorProcess
-from tests.support.provider_host import ProviderError
+from tests.providers.support import intercepted, signature_inputs
 
 CONTENT = "您的订单${1}已发货，预计${2}送达。"
 VARIABLES = [

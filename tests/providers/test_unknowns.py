@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 
+from harness.emulator import EmulatorProcess, decide, set_review
+from harness.sequences import Deployment
+from harness.wire import UNKNOWN
 from providers.resources import (
     AppProvider,
     MsgsmsProvider,
@@ -14,9 +17,7 @@ from providers.resources import (
     SignatureProvider,
     TemplateProvider,
 )
-from tests.providers.support import Deployment, decide, set_review, signature_inputs
-from tests.support.emulator import EmulatorProcess
-from tests.support.provider_host import UNKNOWN
+from tests.providers.support import signature_inputs
 
 NEW_RESOURCES: dict[type[MsgsmsProvider], dict[str, Any]] = {
     AppProvider: {"region": "cn-north-4", "app_name": UNKNOWN, "scope": "cn"},

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.engine.summary import PassSummary
-from tests.support.emulator import EmulatorProcess
-from tests.support.provider_host import SECRET_SIG, SIG_KEY
+from harness.emulator import EmulatorProcess
+from harness.engine.summary import PassSummary
+from harness.wire import SECRET_SIG, SIG_KEY
 
 __all__ = [
     "WINDOW",

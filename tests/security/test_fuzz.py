@@ -38,9 +38,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from harness.emulator import EmulatorProcess, start_emulator
 from tests.emulator.sdk import iam_token
 from tests.security.leaks import emulator_stderr
-from tests.support.emulator import EmulatorProcess, start_emulator
 
 pytestmark = pytest.mark.slow
 

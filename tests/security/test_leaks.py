@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine import PassFailed
-from tests.engine.summary import PassSummary
+from harness.emulator import EmulatorProcess, start_emulator
+from harness.engine import PassFailed
+from harness.engine.summary import PassSummary
 from tests.faults.stack import Credentials, example_stack
 from tests.security.leaks import (
     Secret,
@@ -27,7 +28,6 @@ from tests.security.leaks import (
     issued_tokens,
     scenario_texts,
 )
-from tests.support.emulator import EmulatorProcess, start_emulator
 
 pytestmark = pytest.mark.slow
 

@@ -32,10 +32,10 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
+from harness.emulator import EmulatorProcess, start_emulator
 from tests.emulator.api import PNG
 from tests.emulator.sdk import iam_token
 from tests.faults.stack import Estate
-from tests.support.emulator import EmulatorProcess, start_emulator
 
 NORTH, SOUTH = "cn-north-4", "cn-south-1"
 REFUSAL = "Incorrect IAM authentication information: "

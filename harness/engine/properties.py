@@ -1,7 +1,7 @@
 """The engine's rules for property values, applied to wire-form values.
 
 Wire form: JSON-like values where a secret is ``{SIG_KEY: SECRET_SIG, "value": ...}`` and an
-unknown is the string ``UNKNOWN`` (see ``tests.support.provider_host``).
+unknown is the string ``UNKNOWN`` (see ``harness.wire``).
 """
 
 from __future__ import annotations
@@ -11,14 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from tests.support.provider_host import (
-    UNKNOWN,
-    contains_unknowns,
-    is_secret,
-    secret,
-    strip_secrets,
-    unwrap_secret,
-)
+from harness.wire import UNKNOWN, contains_unknowns, is_secret, secret, strip_secrets, unwrap_secret
 
 __all__ = [
     "UNKNOWN",

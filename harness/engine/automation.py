@@ -1,6 +1,6 @@
 """The same passes through the real Pulumi CLI (``pulumi.automation``), for machines that have it.
 
-:class:`CliStack` has the interface of :class:`tests.engine.Engine` (``preview``, ``up``,
+:class:`CliStack` has the interface of :class:`harness.engine.Engine` (``preview``, ``up``,
 ``refresh``, ``destroy``, ``checkpoint``, ``set_config``) so scenarios run unchanged against
 either. It uses a local file backend under ``state_dir`` and a fixed passphrase; the steps of
 a summary come from the CLI's engine events and the checkpoint from ``pulumi stack export
@@ -19,10 +19,16 @@ from typing import Any
 import yaml
 from pulumi import automation as auto
 
-from tests.engine.config import ProjectSettings, StackConfig
-from tests.engine.state import STACK_TYPE, Checkpoint
-from tests.engine.summary import EmulatorHandle, PassFailed, PassSummary, StepRecord, count_requests
-from tests.support.provider_host import secret
+from harness.engine.config import ProjectSettings, StackConfig
+from harness.engine.state import STACK_TYPE, Checkpoint
+from harness.engine.summary import (
+    EmulatorHandle,
+    PassFailed,
+    PassSummary,
+    StepRecord,
+    count_requests,
+)
+from harness.wire import secret
 
 __all__ = ["CliStack", "EngineEventLog", "cli_missing_reason"]
 

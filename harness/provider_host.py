@@ -3,16 +3,8 @@
 The engine starts the dynamic provider host with the program's interpreter, the project root
 as working directory and ``PULUMI_PROJECT`` set; the host prints its gRPC port on stdout and is
 then called over the ``ResourceProvider`` service. :class:`ProviderHost` does exactly that and
-offers one typed method per call.
-
-Values cross this API in the engine's *wire form*: JSON-like Python values where a secret is
-``{SIG_KEY: SECRET_SIG, "value": ...}`` and an unknown (preview only) is the string
-:data:`UNKNOWN`. The conversion to and from ``google.protobuf.Struct`` follows the engine:
-
-* secrets are unwrapped before a call, because the host answers ``Configure`` with
-  ``acceptSecrets=false`` (``Configure`` itself receives the wrappers and the host unwraps them);
-* unknowns are only sent to ``check`` and ``diff`` with ``allow_unknowns=True`` (previews);
-* numbers come back as floats, as they do for the provider itself.
+offers one typed method per call. Values cross this API in wire form (``harness.wire``); the
+answers are the types of ``harness.results``.
 
 Every resource property bag must carry the serialized provider under ``__provider``; pass
 ``provider=`` (a ``ResourceProvider`` instance) to have it added wherever the engine sends it.
@@ -36,179 +28,32 @@ from pathlib import Path
 from typing import Any, Literal
 
 import grpc
-from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.dynamic.dynamic import serialize_provider
-from pulumi.output import Unknown
-from pulumi.runtime import rpc
+from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 
-__all__ = [
-    "PROVIDER_KEY",
-    "SECRET_SIG",
-    "SIG_KEY",
-    "UNKNOWN",
-    "CheckFailure",
-    "CheckResult",
-    "CreateResult",
-    "DiffResult",
-    "OutputLine",
-    "ProviderError",
-    "ProviderHost",
-    "ReadResult",
-    "contains_unknowns",
-    "die_with_parent",
-    "from_struct",
-    "is_secret",
-    "provider_reference",
-    "secret",
-    "strip_secrets",
-    "to_struct",
-    "unwrap_secret",
-]
+from harness.processes import die_with_parent, stop
+from harness.results import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffChanges,
+    DiffResult,
+    ProviderError,
+    ReadResult,
+)
+from harness.wire import (
+    PROVIDER_KEY,
+    Props,
+    from_struct,
+    is_secret,
+    provider_reference,
+    secret,
+    to_struct,
+    unwrap_secret,
+)
 
-PROVIDER_KEY = "__provider"
-UNKNOWN: str = rpc.UNKNOWN
-SIG_KEY: str = rpc._special_sig_key
-SECRET_SIG: str = rpc._special_secret_sig
-
-Props = dict[str, Any]
-
-
-# --- wire values -------------------------------------------------------------------------------
-
-
-def secret(value: Any) -> dict[str, Any]:
-    """Wrap ``value`` as a secret in wire form (no-op for an existing secret)."""
-    wrapped: dict[str, Any] = rpc.wrap_rpc_secret(value)
-    return wrapped
-
-
-def is_secret(value: Any) -> bool:
-    return isinstance(value, dict) and value.get(SIG_KEY) == SECRET_SIG
-
-
-def unwrap_secret(value: Any) -> Any:
-    return value["value"] if is_secret(value) else value
-
-
-def strip_secrets(value: Any) -> Any:
-    """The value with every secret wrapper replaced by its content, at any depth."""
-    if is_secret(value):
-        return strip_secrets(value["value"])
-    if isinstance(value, dict):
-        return {k: strip_secrets(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [strip_secrets(v) for v in value]
-    return value
-
-
-def contains_unknowns(value: Any) -> bool:
-    if value == UNKNOWN or isinstance(value, Unknown):
-        return True
-    if isinstance(value, dict):
-        return any(contains_unknowns(v) for v in value.values())
-    if isinstance(value, list):
-        return any(contains_unknowns(v) for v in value)
-    return False
-
-
-def _normalise_unknowns(value: Any) -> Any:
-    if isinstance(value, Unknown):
-        return UNKNOWN
-    if isinstance(value, dict):
-        return {k: _normalise_unknowns(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_normalise_unknowns(v) for v in value]
-    return value
-
-
-def to_struct(
-    props: Mapping[str, Any], *, keep_secrets: bool = False, keep_unknowns: bool = False
-) -> struct_pb2.Struct:
-    """Marshal a wire-form property bag into a ``Struct`` as the engine does for a provider."""
-    value = _normalise_unknowns(dict(props))
-    if not keep_secrets:
-        value = strip_secrets(value)
-    if not keep_unknowns and contains_unknowns(value):
-        raise ValueError(
-            "property bag contains an unknown value; the engine sends unknowns only to "
-            "check and diff during a preview"
-        )
-    struct = struct_pb2.Struct()
-    struct.update(value)
-    return struct
-
-
-def from_struct(struct: struct_pb2.Struct) -> Props:
-    """Unmarshal a ``Struct`` into wire form (numbers become floats, as on the wire)."""
-    value: Props = json_format.MessageToDict(struct)
-    return value
-
-
-def provider_reference(provider: Any) -> str:
-    """The ``__provider`` string a dynamic resource stores for ``provider`` (dill + base64)."""
-    ref: str = serialize_provider(provider)
-    return ref
-
-
-# --- results -----------------------------------------------------------------------------------
-
-
-class ProviderError(Exception):
-    """A provider call failed; ``details`` is the provider's message (a traceback for the host)."""
-
-    def __init__(self, method: str, code: grpc.StatusCode, details: str) -> None:
-        self.method = method
-        self.code = code
-        self.details = details
-        super().__init__(f"{method} failed ({code.name}): {details}")
-
-    @property
-    def reason(self) -> str:
-        """The last line of the provider's traceback: ``ExceptionType: message``."""
-        lines = [line for line in self.details.strip().splitlines() if line.strip()]
-        return lines[-1].strip() if lines else ""
-
-
-@dataclass(frozen=True)
-class CheckFailure:
-    property: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    inputs: Props
-    failures: tuple[CheckFailure, ...] = ()
-
-
-@dataclass(frozen=True)
-class DiffResult:
-    changes: Literal["none", "some", "unknown"]
-    replaces: tuple[str, ...] = ()
-    delete_before_replace: bool = False
-
-    @property
-    def replace(self) -> bool:
-        return self.changes == "some" and bool(self.replaces)
-
-
-@dataclass(frozen=True)
-class CreateResult:
-    id: str
-    outputs: Props
-
-
-@dataclass(frozen=True)
-class ReadResult:
-    id: str
-    outputs: Props
-    inputs: Props | None = None
-
-    @property
-    def gone(self) -> bool:
-        return not self.id
+__all__ = ["OutputLine", "ProviderHost"]
 
 
 @dataclass(frozen=True)
@@ -217,47 +62,11 @@ class OutputLine:
     text: str
 
 
-_DIFF_CHANGES: dict[int, Literal["none", "some", "unknown"]] = {
+_DIFF_CHANGES: dict[int, DiffChanges] = {
     provider_pb2.DiffResponse.DIFF_NONE: "none",
     provider_pb2.DiffResponse.DIFF_SOME: "some",
     provider_pb2.DiffResponse.DIFF_UNKNOWN: "unknown",
 }
-
-
-# --- the process -------------------------------------------------------------------------------
-
-
-# Runs first in the child: ask the kernel (Linux) to kill it when the spawning thread ends, check
-# the parent is still there, then exec the real command, which keeps the setting. Doing this in a
-# launcher rather than in a preexec_fn lets subprocess use vfork: forking a process with gRPC
-# threads running is unsafe.
-_LAUNCHER = """
-import ctypes, os, signal, sys
-if sys.platform.startswith("linux"):
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-if os.getppid() != int(sys.argv[1]):
-    sys.exit(70)
-os.execv(sys.argv[2], sys.argv[2:])
-"""
-
-
-def die_with_parent(command: list[str], python: str = sys.executable) -> list[str]:
-    """``command`` wrapped so the child dies with the thread that starts it (start it from the
-    test's main thread); the process that runs is exactly ``command``."""
-    return [python, "-S", "-c", _LAUNCHER, str(os.getpid()), *command]
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @dataclass
@@ -316,7 +125,7 @@ class ProviderHost:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        self._finalizer = weakref.finalize(self, _stop, self._proc)
+        self._finalizer = weakref.finalize(self, stop, self._proc)
         self._readers = [
             threading.Thread(target=self._read, args=("stdout",), daemon=True),
             threading.Thread(target=self._read, args=("stderr",), daemon=True),

@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.engine.config import ProjectSettings, StackConfig
-from tests.engine.deployment import DEFAULT_PARALLEL, Deployment
-from tests.engine.monitor import MonitorServer
-from tests.engine.program import ProgramRun
-from tests.engine.state import STACK_TYPE, Checkpoint
-from tests.engine.summary import EmulatorHandle, PassFailed, PassSummary, count_requests
-from tests.support.provider_host import ProviderHost
+from harness.engine.config import ProjectSettings, StackConfig
+from harness.engine.deployment import DEFAULT_PARALLEL, Deployment
+from harness.engine.monitor import MonitorServer
+from harness.engine.program import ProgramRun
+from harness.engine.state import STACK_TYPE, Checkpoint
+from harness.engine.summary import EmulatorHandle, PassFailed, PassSummary, count_requests
+from harness.provider_host import ProviderHost
 
 __all__ = ["Engine"]
 
@@ -82,7 +82,7 @@ class Engine:
 
     ``config`` and ``secrets`` are laid over the stack file's config (keys ``ns:key``, or bare
     keys in the project's namespace). ``env`` is added to the environment of the program and
-    provider processes. With ``emulator`` (``tests.support.emulator``), each summary counts the
+    provider processes. With ``emulator`` (``harness.emulator``), each summary counts the
     API requests the emulator logged during the pass. ``parallel`` is the step executor's
     width (the CLI's ``--parallel``); ``provider_host`` the class of the provider processes
     (a subclass can observe the calls).

@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from tests.engine.properties import is_secret, plain
-from tests.engine.state import PROVIDER_TYPE_PREFIX
+from harness.engine.properties import is_secret, plain
+from harness.engine.state import PROVIDER_TYPE_PREFIX, ResourceState
 
 __all__ = [
     "LOGICAL_OPS",
@@ -24,7 +24,7 @@ LOGICAL_OPS = ("same", "create", "update", "delete", "replace", "read", "refresh
 
 
 class EmulatorHandle(Protocol):
-    """What a pass needs from ``tests.support.emulator`` to count API requests."""
+    """What a pass needs from ``harness.emulator`` to count API requests."""
 
     def last_seq(self) -> int: ...
 
@@ -40,12 +40,21 @@ def count_requests(emulator: EmulatorHandle, since: int) -> int:
 
 @dataclass(frozen=True)
 class StepRecord:
-    """One engine step. ``result`` says what a refresh found: same, update or delete."""
+    """One engine step. ``result`` says what a refresh found: same, update or delete.
+
+    In a preview the offline engine also keeps what the CLI's ``--json`` shows of the step:
+    the old and new states when the step began, and the keys that made the diff (``diffs``)
+    and the replacement (``replaces``).
+    """
 
     urn: str
     type: str
     op: str
     result: str | None = None
+    old: ResourceState | None = field(default=None, compare=False, repr=False)
+    new: ResourceState | None = field(default=None, compare=False, repr=False)
+    diffs: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    replaces: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def name(self) -> str:

@@ -15,8 +15,9 @@ from google.protobuf import empty_pb2
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import resource_pb2, resource_pb2_grpc
 
-from tests.engine.deployment import AliasSpec, Deployment, Goal, StepError
-from tests.support.provider_host import from_struct, to_struct
+from harness.engine.deployment import AliasSpec, Deployment, Goal
+from harness.engine.steps import StepError
+from harness.wire import from_struct, to_struct
 
 __all__ = ["MonitorServer", "goal_from_request", "unsupported_options"]
 

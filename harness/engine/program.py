@@ -7,7 +7,7 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-from tests.support.provider_host import die_with_parent
+from harness.processes import die_with_parent
 
 __all__ = ["ProgramRun"]
 

@@ -5,7 +5,9 @@ provider processes. The program's registrations arrive through :meth:`Deployment
 (from the resource monitor, one gRPC thread per registration); :meth:`finish` then deletes
 what the program no longer declares; :meth:`refresh` and :meth:`destroy` work from the
 checkpoint alone. Each step kind has exactly one implementation (``_same``, ``_create``,
-``_update``, ``_delete``, ...), used by every pass.
+``_update``, ``_delete``, ...), used by every pass; their provider calls are
+:class:`~harness.engine.steps.Steps`, which the sequences for one resource at a time
+(``harness.sequences``) use too.
 
 How it follows the engine (``pkg/resource/deploy``):
 
@@ -44,7 +46,7 @@ Deviations from the engine, each on purpose:
   ``--skip-preview``): here Check and Diff run once per resource, there twice. Run
   :meth:`Engine.preview` before :meth:`Engine.up` to see both.
 * No Ctrl-C: the engine's ``Cancel`` (ignored by the dynamic provider host anyway) is not
-  sent; a killed run is modelled by killing the engine's process (``python -m tests.engine``).
+  sent; a killed run is modelled by killing the engine's process (``python -m harness.engine``).
 * No ``--target``, policies, plans, ``continue-on-error``; the state file is not encrypted
   (secrets are kept as plaintext in the secret envelope so tests can read them).
 * Step *display* order is the order steps start; the checkpoint order is the order they end,
@@ -60,29 +62,26 @@ import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tests.engine.properties import (
+from harness.engine.properties import (
     UNKNOWN,
     IgnoreChangesError,
-    annotate_secrets,
     apply_ignore_changes,
-    changed_keys,
     mark_secret_outputs,
-    plain,
-    replace_on_changes_keys,
 )
-from tests.engine.state import (
+from harness.engine.state import (
     STACK_TYPE,
     Checkpoint,
     PendingOperation,
     ResourceState,
     provider_urn,
 )
-from tests.engine.summary import StepRecord
-from tests.support.provider_host import DiffResult, ProviderError, ProviderHost
+from harness.engine.steps import Diff, StepError, Steps
+from harness.engine.summary import StepRecord
+from harness.provider_host import ProviderHost
 
 __all__ = [
     "DEFAULT_PARALLEL",
@@ -91,7 +90,6 @@ __all__ = [
     "Deployment",
     "Goal",
     "Registered",
-    "StepError",
     "schedule_deletes",
 ]
 
@@ -100,10 +98,6 @@ DEFAULT_PROVIDER_TYPE = "pulumi:providers:pulumi-python"
 DEFAULT_PARALLEL = max(8, 4 * (os.cpu_count() or 2))
 Props = dict[str, Any]
 T = TypeVar("T")
-
-
-class StepError(Exception):
-    """A step failed; the message is what the engine would report."""
 
 
 @dataclass(frozen=True)
@@ -154,12 +148,10 @@ class Registered:
     outputs: Props
 
 
-@dataclass
-class _Diff:
-    changes: bool
-    replaces: list[str]
-    delete_before_replace: bool
-
+#: Steps whose state is the old one; steps that carry the diff's changed and replaced keys.
+_DELETING = frozenset({"delete", "delete-replaced", "remove-pending-replace"})
+_DIFFING = frozenset({"update", "replace", "create-replacement"})
+_REPLACING = frozenset({"replace", "create-replacement"})
 
 #: A step chain: run by a worker of the step executor; answers the registration.
 _Chain = Callable[[], Registered]
@@ -225,6 +217,7 @@ class Deployment:
         )
         self._start(previous)
         self._provider_ref = ""
+        self._steps = Steps(self._host, preview=preview)
 
     def _start(self, previous: Checkpoint) -> None:
         self.previous = previous
@@ -238,6 +231,7 @@ class Deployment:
         self._deleted: set[str] = set()  # deleted early by a delete-before-replace
         self._pending_deletes: set[int] = set()  # ids of states deleted by those
         self._replaced: set[str] = set()  # URNs being replaced in this pass
+        self._diffs: dict[str, Diff] = {}  # URN -> the diff that decided its step
 
     # -- bookkeeping --
 
@@ -258,9 +252,29 @@ class Deployment:
                 qualified = f"{parent_type}${type_}"
         return f"urn:pulumi:{stack or self.stack}::{project or self.project}::{qualified}::{name}"
 
-    def _record(self, state: ResourceState, op: str, result: str | None = None) -> None:
+    def _record(
+        self,
+        state: ResourceState,
+        op: str,
+        result: str | None = None,
+        *,
+        old: ResourceState | None = None,
+    ) -> None:
+        """A step begins. ``state`` is the new state (``old`` the one it follows), or the old
+        one of a delete; a preview keeps copies of both, as the CLI's ``--json`` shows them."""
+        record = StepRecord(state.urn, state.type, op, result)
+        if self.preview:
+            before, after = (state, None) if op in _DELETING else (old, state)
+            diff = self._diffs.get(state.urn)
+            record = replace(
+                record,
+                old=before.copy() if before is not None else None,
+                new=after.copy() if after is not None else None,
+                diffs=tuple(diff.changed) if diff and op in _DIFFING else (),
+                replaces=tuple(diff.replaces) if diff and op in _REPLACING else (),
+            )
         with self._state:
-            self.steps.append(StepRecord(state.urn, state.type, op, result))
+            self.steps.append(record)
 
     def fail(self, message: str) -> None:
         """Record an error and stop: no further step starts in this pass."""
@@ -320,19 +334,21 @@ class Deployment:
                 self.snapshot().save(self.checkpoint_path)
 
     @contextmanager
-    def _changing(self, state: ResourceState, operation: str, call: str) -> Iterator[ProviderHost]:
+    def _changing(self, state: ResourceState, operation: str) -> Iterator[None]:
         """A create, update or delete call: a pending operation in the checkpoint while it
-        runs. The caller writes the outcome (``_complete``); a failure is written here."""
+        runs (not in a preview, which calls none). The caller writes the outcome
+        (``_complete``); a failure is written here."""
+        if self.preview:
+            yield
+            return
         pending = PendingOperation(state, operation)
         with self._state:
             self._pending.append(pending)
             self._persist()
         try:
-            yield self._host()
-        except BaseException as exc:
+            yield
+        except BaseException:
             self._end_pending(pending, persist=True)
-            if isinstance(exc, ProviderError):
-                raise self._provider_failure(state, call, exc) from None
             raise
         self._end_pending(pending, persist=False)
 
@@ -350,9 +366,6 @@ class Deployment:
         if self._provider_ref or saved is None:
             return self._provider(self.provider_inputs)
         return self._provider(saved.inputs)
-
-    def _provider_failure(self, state: ResourceState, call: str, exc: ProviderError) -> StepError:
-        return StepError(f"{state.urn}: {call} failed: {exc.reason or exc.details}")
 
     # -- registrations from the program --
 
@@ -482,9 +495,9 @@ class Deployment:
             replace_on_changes=list(goal.replace_on_changes),
         )
         if recreating or old is None:
-            new.inputs = self._check(new, {}, goal.inputs)
+            new.inputs = self._steps.check(new, {}, goal.inputs)
         else:
-            new.inputs = self._check(new, old.inputs, inputs)
+            new.inputs = self._steps.check(new, old.inputs, inputs)
         if recreating:
             # Deleted earlier in this pass because a resource it depends on was deleted before
             # being replaced: it can only come back as a replacement.
@@ -495,7 +508,7 @@ class Deployment:
             state = new
 
             def recreate() -> Registered:
-                self._record(state, "replace")
+                self._record(state, "replace", old=old)
                 return self._create(state, old, replacing=True, pending_delete=False)
 
             return recreate
@@ -526,7 +539,7 @@ class Deployment:
             self._kept.add(old.urn)
 
         def component() -> Registered:
-            self._record(new, op)
+            self._record(new, op, old=old)
             self._complete(new, old)
             return Registered(urn, "", {})
 
@@ -551,92 +564,34 @@ class Deployment:
             op = "same" if old.inputs == new.inputs else "update"
             self._kept.add(urn)
         self._urns.add(urn)
-        self._record(new, op)
+        self._record(new, op, old=old)
         self._complete(new, old)
         self._provider_ref = f"{urn}::{new.id}"
         return self._provider_ref
 
     # -- check and diff --
 
-    def _check(self, state: ResourceState, olds: Props, news: Props) -> Props:
-        try:
-            result = self._host().check(state.urn, olds, news, allow_unknowns=self.preview)
-        except ProviderError as exc:
-            raise self._provider_failure(state, "check", exc) from None
-        if result.failures:
-            problems = []
-            for failure in result.failures:
-                if failure.property:
-                    value = plain(news.get(failure.property))
-                    problems.append(
-                        f"{state.type} resource '{state.name}': property {failure.property} "
-                        f"value {value!r} has a problem: {failure.reason}"
-                    )
-                else:
-                    problems.append(
-                        f"{state.type} resource '{state.name}' has a problem: {failure.reason}"
-                    )
-            raise StepError("\n".join(problems))
-        return annotate_secrets(result.inputs, news)
-
-    def _provider_diff(
-        self,
-        state: ResourceState,
-        *,
-        old_outputs: Props,
-        old_inputs: Props,
-        news: Props,
-        ignore_changes: list[str],
-        replace_on_changes: list[str],
-        allow_unknowns: bool,
-    ) -> _Diff:
-        """``Diff`` through the provider; for DIFF_UNKNOWN the engine diffs the inputs itself."""
-        try:
-            result: DiffResult = self._host().diff(
-                state.id,
-                state.urn,
-                old_outputs,
-                news,
-                old_inputs=old_inputs,
-                allow_unknowns=allow_unknowns,
-                ignore_changes=ignore_changes,
-            )
-        except ProviderError as exc:
-            raise self._provider_failure(state, "diff", exc) from None
-        replaces = list(result.replaces)
-        if result.changes == "unknown":
-            ignored = apply_ignore_changes(news, old_inputs, ignore_changes)
-            changed = changed_keys(old_inputs, ignored)
-            changes = bool(changed)
-            replaces += [
-                k for k in replace_on_changes_keys(changed, replace_on_changes) if k not in replaces
-            ]
-        else:
-            changes = result.changes == "some"
-        return _Diff(changes, replaces, result.delete_before_replace)
-
-    def _diff(self, old: ResourceState, new: ResourceState) -> _Diff:
+    def _diff(self, old: ResourceState, new: ResourceState) -> Diff:
         if old.provider != new.provider:
-            return _Diff(True, ["provider"], False)
+            return Diff(True, ["provider"])
         if new.deleted_with and new.deleted_with in self._replaced:
             # replaced along with the resource it is deleted with
-            return _Diff(True, ["deletedWith"], False)
-        return self._provider_diff(
+            return Diff(True, ["deletedWith"])
+        return self._steps.diff(
             old,
-            old_outputs=old.outputs,
-            old_inputs=old.inputs,
-            news=new.inputs,
+            new.inputs,
             ignore_changes=new.ignore_changes,
             replace_on_changes=new.replace_on_changes,
-            allow_unknowns=self.preview,
         )
 
     def _from_diff(self, goal: Goal, old: ResourceState, new: ResourceState) -> _Chain:
         diff = self._diff(old, new)
+        self._diffs[new.urn] = diff
         self._kept.add(old.urn)
-        if not (diff.changes or old.pending_replacement):
+        step = diff.step(pending_replacement=old.pending_replacement)
+        if step == "same":
             return lambda: self._same(old, new)
-        if not (diff.replaces or old.pending_replacement):
+        if step == "update":
             return lambda: self._update(old, new)
         if new.protect and old.protect:
             message = (
@@ -650,15 +605,12 @@ class Deployment:
                 self.errors.append(message)  # a preview goes on, to show the whole plan
         self._replaced.add(new.urn)
         # A replacement starts afresh: check again without the old inputs.
-        new.inputs = self._check(new, {}, goal.inputs)
-        delete_first = diff.delete_before_replace
-        if goal.delete_before_replace is not None:
-            delete_first = goal.delete_before_replace
-        if not delete_first:
+        new.inputs = self._steps.check(new, {}, goal.inputs)
+        if not diff.deletes_first(goal.delete_before_replace):
 
             def create_before_delete() -> Registered:
                 registered = self._create(new, old, replacing=True, pending_delete=True)
-                self._record(new, "replace")
+                self._record(new, "replace", old=old)
                 return registered
 
             return create_before_delete
@@ -691,7 +643,7 @@ class Deployment:
                 self._delete(
                     old, replacing=True, pending_replacement=True, deleted_alongside=deleted_now
                 )
-            self._record(new, "replace")
+            self._record(new, "replace", old=old)
             return self._create(new, old, replacing=True, pending_delete=False)
 
         return delete_before_create
@@ -722,18 +674,7 @@ class Deployment:
                 inputs[key] = value
             if not affected:
                 continue
-            try:
-                result = self._host().diff(
-                    candidate.id,
-                    candidate.urn,
-                    candidate.outputs,
-                    inputs,
-                    old_inputs=candidate.inputs,
-                    allow_unknowns=True,
-                )
-            except ProviderError as exc:
-                raise self._provider_failure(candidate, "diff", exc) from None
-            if result.replaces:
+            if self._steps.diff(candidate, inputs, allow_unknowns=True).replaces:
                 dependents.append(candidate)
                 replace_set.add(candidate.urn)
         return dependents
@@ -768,7 +709,7 @@ class Deployment:
         return Registered(state.urn, state.id, outputs)
 
     def _same(self, old: ResourceState, new: ResourceState) -> Registered:
-        self._record(new, "same")
+        self._record(new, "same", old=old)
         new.id, new.outputs = old.id, old.outputs
         registered = self._respond(new)
         # As the engine's snapshot manager does, a same step whose state is unchanged is not
@@ -785,17 +726,9 @@ class Deployment:
         replacing: bool = False,
         pending_delete: bool = False,
     ) -> Registered:
-        self._record(new, "create-replacement" if replacing else "create")
-        if self.preview:
-            # A provider without preview support: the checked inputs stand for the outputs.
-            new.id, new.outputs = "", dict(new.inputs)
-        else:
-            with self._changing(new, "creating", "create") as host:
-                result = host.create(new.urn, new.inputs)
-            if not result.id:
-                self._persist()
-                raise StepError(f"{new.urn}: provider did not return an ID from Create")
-            new.id, new.outputs = result.id, annotate_secrets(result.outputs, new.inputs)
+        self._record(new, "create-replacement" if replacing else "create", old=old)
+        with self._changing(new, "creating"):
+            self._steps.create(new)
         registered = self._respond(new)
         if old is not None and old.pending_replacement:
             # Its delete already happened: the replacement completes it.
@@ -808,21 +741,9 @@ class Deployment:
         return registered
 
     def _update(self, old: ResourceState, new: ResourceState) -> Registered:
-        self._record(new, "update")
-        new.id = old.id
-        if self.preview:
-            new.outputs = dict(new.inputs)
-        else:
-            with self._changing(new, "updating", "update") as host:
-                outputs = host.update(
-                    old.id,
-                    old.urn,
-                    old.outputs,
-                    new.inputs,
-                    old_inputs=old.inputs,
-                    ignore_changes=new.ignore_changes,
-                )
-            new.outputs = annotate_secrets(outputs, new.inputs)
+        self._record(new, "update", old=old)
+        with self._changing(new, "updating"):
+            self._steps.update(old, new)
         registered = self._respond(new)
         self._complete(new, old)
         return registered
@@ -852,8 +773,8 @@ class Deployment:
             or (bool(old.deleted_with) and old.deleted_with in deleted_alongside)
         )
         if not skipped:
-            with self._changing(old, "deleting", "delete") as host:
-                host.delete(old.id, old.urn, old.outputs, old_inputs=old.inputs)
+            with self._changing(old, "deleting"):
+                self._steps.delete(old)
         with self._state:
             if pending_replacement:
                 # Deleted, but kept in the checkpoint until its replacement exists.
@@ -871,37 +792,21 @@ class Deployment:
 
     def _refresh(self, old: ResourceState) -> None:
         try:
-            result = self._host().read(old.id, old.urn, old.outputs, old.inputs)
-        except ProviderError as exc:
+            refreshed = self._steps.read(old)
+        except StepError:
             self._record(old, "refresh")
-            raise self._provider_failure(old, "read", exc) from None
-        if result.gone:
+            raise
+        if refreshed is None:
             self._record(old, "refresh", "delete")
             self._mark_done(old)
             self._persist()
             return
-        outputs = annotate_secrets(result.outputs, old.outputs)
-        outputs, _ = mark_secret_outputs(outputs, old.additional_secret_outputs)
-        inputs = (
-            old.inputs if result.inputs is None else annotate_secrets(result.inputs, old.inputs)
-        )
-        refreshed = old.copy()
-        refreshed.id, refreshed.outputs, refreshed.inputs = result.id, outputs, inputs
-        # The diff an `up` of an unchanged program would show, inverted: the refreshed state
-        # stands where the old one would, the stored inputs where the program's would.
-        diff = self._provider_diff(
-            refreshed,
-            old_outputs=outputs,
-            old_inputs=inputs,
-            news=old.inputs,
-            ignore_changes=old.ignore_changes,
-            replace_on_changes=old.replace_on_changes,
-            allow_unknowns=False,
-        )
+        diff = self._steps.refresh_diff(old, refreshed)
         self._record(old, "refresh", "update" if diff.changes else "same")
-        changed = (result.id, outputs, inputs) != (old.id, old.outputs, old.inputs)
+        new = (refreshed.id, refreshed.outputs, refreshed.inputs)
+        changed = new != (old.id, old.outputs, old.inputs)
         with self._state:
-            old.id, old.outputs, old.inputs = result.id, outputs, inputs
+            old.id, old.outputs, old.inputs = new
             if changed:  # an unchanged resource is not written on its own, as for same steps
                 self._persist()
 

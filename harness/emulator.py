@@ -1,8 +1,14 @@
-"""Real emulator processes for tests: ``python -m emulator serve`` on free local ports.
+"""Real emulator processes: ``python -m emulator serve``, for the tests, the benchmarks and
+``tools/stack.py``.
 
-The child gets ``--parent-pid`` of the test process, so it stops by itself if the test run
-dies; start-up waits for the JSON start-up line (with a timeout) and, if the child fails first,
-raises with its stderr.
+:func:`serve_command` and :func:`first_line` are how every one of them starts an emulator and
+waits for its start-up line. :class:`EmulatorProcess` is the tests' emulator, on free local
+ports: the child gets ``--parent-pid`` of the test process, so it stops by itself if the test
+run dies; start-up waits for the JSON start-up line (with a timeout) and, if the child fails
+first, raises with its stderr.
+
+Standard library only at module level (httpx is imported when the admin API is first used):
+``make stop`` runs ``tools/stack.py`` with the system's Python, without the venv.
 """
 
 from __future__ import annotations
@@ -14,18 +20,69 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, AnyStr, Literal
 
-import httpx
+from harness import PROJECT_ROOT
 
-__all__ = ["PROJECT_ROOT", "STARTUP_TIMEOUT", "EmulatorProcess", "start_emulator"]
+if TYPE_CHECKING:
+    import httpx
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+__all__ = [
+    "STARTUP_TIMEOUT",
+    "Decision",
+    "EmulatorProcess",
+    "decide",
+    "first_line",
+    "objects",
+    "serve_command",
+    "set_review",
+    "start_emulator",
+]
+
 STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
+#: What a reviewer does with a signature or template.
+Decision = Literal["approve", "reject"]
+
+
+def serve_command(
+    data_dir: Path,
+    *,
+    port: int,
+    flags: Sequence[str] = (),
+    python: str = sys.executable,
+) -> list[str]:
+    """The command that serves the emulator on 127.0.0.1:``port`` (0: a free port, and free
+    ports for the regions) with its data in ``data_dir``; run it from the project root."""
+    return [
+        python,
+        "-m",
+        "emulator",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+        *flags,
+    ]
+
+
+def first_line(stream: IO[AnyStr], timeout: float) -> AnyStr | None:
+    """The first line ``stream`` gives within ``timeout`` seconds: the emulator's start-up
+    line. None when it gives none in time, or ends without one."""
+    lines: queue.Queue[AnyStr] = queue.Queue()
+    reader = threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True)
+    reader.start()
+    try:
+        line = lines.get(timeout=timeout)
+    except queue.Empty:
+        return None
+    return line if line.strip() else None
 
 
 class EmulatorProcess:
@@ -38,7 +95,8 @@ class EmulatorProcess:
         self._process: subprocess.Popen[bytes] | None = None
         self._stderr: IO[bytes] | None = None
         self._admin: httpx.Client | None = None
-        self._port_flags: tuple[str, ...] = ()
+        self._port = 0
+        self._region_ports: tuple[str, ...] = ()
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
@@ -48,45 +106,22 @@ class EmulatorProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = self.data_dir / "stderr.log"
         self._stderr = log.open("ab")
-        command = [
-            sys.executable,
-            "-m",
-            "emulator",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--data-dir",
-            str(self.data_dir),
-            "--parent-pid",
-            str(os.getpid()),
-            *self._port_flags,
-            *self.flags,
-        ]
+        command = serve_command(
+            self.data_dir,
+            port=self._port,
+            flags=(*self._region_ports, "--parent-pid", str(os.getpid()), *self.flags),
+        )
         env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
         self._process = subprocess.Popen(
             command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=self._stderr
         )
-        line = self._first_line(self._process)
+        assert self._process.stdout is not None
+        line = first_line(self._process.stdout, STARTUP_TIMEOUT)
         if line is None:
             self._reap()
             raise RuntimeError(f"the emulator did not start:\n{self._stderr_text(log)}")
         self.info = json.loads(line)
         return self
-
-    @staticmethod
-    def _first_line(process: subprocess.Popen[bytes]) -> str | None:
-        lines: queue.Queue[bytes] = queue.Queue()
-        assert process.stdout is not None
-        stdout = process.stdout
-        reader = threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True)
-        reader.start()
-        try:
-            line = lines.get(timeout=STARTUP_TIMEOUT)
-        except queue.Empty:
-            return None
-        return line.decode() if line.strip() else None
 
     @staticmethod
     def _stderr_text(log: Path) -> str:
@@ -110,7 +145,8 @@ class EmulatorProcess:
         ]
         main_port = self.info["url"].rsplit(":", 1)[1]
         self.stop()
-        self._port_flags = ("--port", main_port, "--region-ports", ",".join(ports))
+        self._port = int(main_port)
+        self._region_ports = ("--region-ports", ",".join(ports))
         return self.start()
 
     def _end(self, sig: signal.Signals) -> int | None:
@@ -199,6 +235,8 @@ class EmulatorProcess:
     def admin(self) -> httpx.Client:
         """An httpx client for the admin API (``base_url`` = url + ``/_emulator``)."""
         if self._admin is None:
+            import httpx  # not at module level: tools/stack.py runs without the venv
+
             self._admin = httpx.Client(base_url=self.url + "/_emulator", timeout=30.0)
         return self._admin
 
@@ -229,3 +267,37 @@ def start_emulator(tmp_path: Path, *extra_flags: str) -> Iterator[EmulatorProces
         yield emulator
     finally:
         emulator.stop()
+
+
+# ---- the admin API, as the tests and benchmarks use it ----------------------------------------
+
+
+def objects(emu: EmulatorProcess, kind: str, region: str | None = None) -> list[dict[str, Any]]:
+    """Every stored object of ``kind`` (apps, signatures, templates, files)."""
+    params = {"kind": kind, **({"region": region} if region else {})}
+    response = emu.admin.get("/objects", params=params)
+    response.raise_for_status()
+    return list(response.json())
+
+
+def set_review(emu: EmulatorProcess, mode: str = "auto", delay: float = 0.0) -> None:
+    response = emu.admin.put("/review-policy", json={"mode": mode, "delay_seconds": delay})
+    response.raise_for_status()
+
+
+def decide(
+    emu: EmulatorProcess,
+    kind: Literal["signatures", "templates"],
+    object_id: str,
+    decision: Decision,
+    reason: str | None = None,
+    status: str | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"decision": decision}
+    if reason:
+        body["review_desc"] = reason
+    if status:
+        body["status"] = status
+    response = emu.admin.post(f"/{kind}/{object_id}/review", json=body)
+    response.raise_for_status()
+    return dict(response.json())

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.support.provider_host import SECRET_SIG, SIG_KEY
+from harness.wire import SECRET_SIG, SIG_KEY
 
 __all__ = [
     "PROVIDER_TYPE_PREFIX",
@@ -52,6 +52,17 @@ def _to_export(value: Any) -> Any:
         return {k: _to_export(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_to_export(v) for v in value]
+    return value
+
+
+def _blinded(value: Any) -> Any:
+    """Secrets as the CLI displays them without ``--show-secrets``."""
+    if isinstance(value, dict):
+        if value.get(SIG_KEY) == SECRET_SIG:
+            return "[secret]"
+        return {k: _blinded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_blinded(v) for v in value]
     return value
 
 
@@ -122,15 +133,18 @@ class ResourceState:
     def copy(self) -> ResourceState:
         return copy.deepcopy(self)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, blind_secrets: bool = False) -> dict[str, Any]:
+        """The state file's resource (``apitype.ResourceV3``); secrets as in ``stack export
+        --show-secrets``, or as ``"[secret]"`` with ``blind_secrets``."""
+        values = _blinded if blind_secrets else _to_export
         data: dict[str, Any] = {"urn": self.urn, "custom": self.custom}
         if self.delete:
             data["delete"] = True
         if self.custom:
             data["id"] = self.id
         data["type"] = self.type
-        data["inputs"] = _to_export(self.inputs)
-        data["outputs"] = _to_export(self.outputs)
+        data["inputs"] = values(self.inputs)
+        data["outputs"] = values(self.outputs)
         optional: dict[str, Any] = {
             "parent": self.parent,
             "protect": self.protect,

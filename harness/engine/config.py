@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from tests.support.provider_host import secret
+from harness.wire import secret
 
 __all__ = ["ConfigError", "ProjectSettings", "StackConfig", "config_text"]
 

@@ -1,0 +1,121 @@
+"""Property values in the engine's *wire form*, and their ``google.protobuf.Struct`` encoding.
+
+Wire form: JSON-like Python values where a secret is ``{SIG_KEY: SECRET_SIG, "value": ...}``
+and an unknown (preview only) is the string :data:`UNKNOWN`. The conversion to and from
+``Struct`` follows the engine:
+
+* secrets are unwrapped before a call, because the dynamic provider host answers ``Configure``
+  with ``acceptSecrets=false`` (``Configure`` itself receives the wrappers and the host unwraps
+  them);
+* unknowns are only sent to ``check`` and ``diff`` with ``allow_unknowns=True`` (previews);
+* numbers come back as floats, as they do for the provider itself.
+
+Every resource property bag carries the serialized provider under :data:`PROVIDER_KEY`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from google.protobuf import json_format, struct_pb2
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
+
+__all__ = [
+    "PROVIDER_KEY",
+    "SECRET_SIG",
+    "SIG_KEY",
+    "UNKNOWN",
+    "Props",
+    "contains_unknowns",
+    "from_struct",
+    "is_secret",
+    "provider_reference",
+    "secret",
+    "strip_secrets",
+    "to_struct",
+    "unwrap_secret",
+]
+
+PROVIDER_KEY = "__provider"
+UNKNOWN: str = rpc.UNKNOWN
+SIG_KEY: str = rpc._special_sig_key
+SECRET_SIG: str = rpc._special_secret_sig
+
+Props = dict[str, Any]
+
+
+def secret(value: Any) -> dict[str, Any]:
+    """Wrap ``value`` as a secret in wire form (no-op for an existing secret)."""
+    wrapped: dict[str, Any] = rpc.wrap_rpc_secret(value)
+    return wrapped
+
+
+def is_secret(value: Any) -> bool:
+    return isinstance(value, dict) and value.get(SIG_KEY) == SECRET_SIG
+
+
+def unwrap_secret(value: Any) -> Any:
+    return value["value"] if is_secret(value) else value
+
+
+def strip_secrets(value: Any) -> Any:
+    """The value with every secret wrapper replaced by its content, at any depth."""
+    if is_secret(value):
+        return strip_secrets(value["value"])
+    if isinstance(value, dict):
+        return {k: strip_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [strip_secrets(v) for v in value]
+    return value
+
+
+def contains_unknowns(value: Any) -> bool:
+    if value == UNKNOWN or isinstance(value, Unknown):
+        return True
+    if isinstance(value, dict):
+        return any(contains_unknowns(v) for v in value.values())
+    if isinstance(value, list):
+        return any(contains_unknowns(v) for v in value)
+    return False
+
+
+def _normalise_unknowns(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {k: _normalise_unknowns(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_normalise_unknowns(v) for v in value]
+    return value
+
+
+def to_struct(
+    props: Mapping[str, Any], *, keep_secrets: bool = False, keep_unknowns: bool = False
+) -> struct_pb2.Struct:
+    """Marshal a wire-form property bag into a ``Struct`` as the engine does for a provider."""
+    value = _normalise_unknowns(dict(props))
+    if not keep_secrets:
+        value = strip_secrets(value)
+    if not keep_unknowns and contains_unknowns(value):
+        raise ValueError(
+            "property bag contains an unknown value; the engine sends unknowns only to "
+            "check and diff during a preview"
+        )
+    struct = struct_pb2.Struct()
+    struct.update(value)
+    return struct
+
+
+def from_struct(struct: struct_pb2.Struct) -> Props:
+    """Unmarshal a ``Struct`` into wire form (numbers become floats, as on the wire)."""
+    value: Props = json_format.MessageToDict(struct)
+    return value
+
+
+def provider_reference(provider: Any) -> str:
+    """The ``__provider`` string a dynamic resource stores for ``provider`` (dill + base64)."""
+    ref: str = serialize_provider(provider)
+    return ref
