@@ -20,6 +20,7 @@ from typing import Any, Literal
 from harness.emulator import EmulatorProcess, decide, set_review
 from harness.provider_host import ProviderHost
 from harness.sequences import Deployment, State, stack_config
+from providers import spec
 from providers.resources import (
     AppProvider,
     SignatureFileProvider,
@@ -35,7 +36,8 @@ __all__ = ["KINDS", "STEPS", "TARGETS", "run"]
 #: A refresh right after the object changed (a review decided, a replacement made).
 CHANGED_REFRESH = "refresh after a change"
 STEPS = ("create", "same", "update", "replace", "refresh", CHANGED_REFRESH, "delete")
-KINDS = ("App", "SignatureFile", "Signature", "Template")
+#: The resource types measured, in build order (their titles in providers.spec).
+KINDS = tuple(kind.title for kind in spec.KINDS)
 Prepare = Callable[[State], None]
 Decision = Literal["approve", "reject"]
 #: Step kind -> the most API requests one resource may take.
