@@ -29,7 +29,7 @@ from harness.wire import SECRET_SIG, SIG_KEY
 from .processes import PeakRss
 from .reqlog import count_operations
 from .stats import growth
-from .target import ROOT, emulator, endpoints
+from .target import emulator, stack_engine
 
 __all__ = ["PASSES", "PROVIDER_LIMIT", "SIZES", "run"]
 
@@ -38,7 +38,6 @@ QUICK_SIZES = (5, 20)
 PASSES = ("preview", "up", "preview (no changes)", "up (no-op)", "refresh", "refresh (settled)")
 #: The most bytes the serialized provider stored with each resource may take.
 PROVIDER_LIMIT = 2048
-STACK = "dev"
 
 
 def write_catalog(path: Path, templates: int) -> None:
@@ -106,17 +105,7 @@ def _size(emu: EmulatorProcess, workdir: Path, templates: int) -> dict[str, Any]
     emu.reset()
     catalog = workdir / f"catalog-{templates}.sms.yaml"
     write_catalog(catalog, templates)
-    engine = Engine(
-        ROOT,
-        STACK,
-        state_dir=workdir / f"state-{templates}",
-        config={"msgsms:catalog": str(catalog), "msgsms:endpoints": endpoints(emu)},
-        secrets={
-            "msgsms:accessKey": emu.info["access_key"],
-            "msgsms:secretKey": emu.info["secret_key"],
-        },
-        emulator=emu,
-    )
+    engine = stack_engine(emu, catalog, workdir / f"state-{templates}")
     passes = [_pass(emu, "preview", engine.preview), _pass(emu, "up", engine.up)]
     checkpoint = _checkpoint(engine)
     passes += [

@@ -9,11 +9,23 @@ from typing import Any, Literal
 
 from harness import PROJECT_ROOT as ROOT
 from harness.emulator import EmulatorProcess, start_emulator
+from harness.engine import Engine
 from providers.client import Settings, SmsClient
 
-__all__ = ["REGION", "ROOT", "AuthMode", "client", "client_config", "emulator", "endpoints"]
+__all__ = [
+    "REGION",
+    "ROOT",
+    "STACK",
+    "AuthMode",
+    "client",
+    "client_config",
+    "emulator",
+    "endpoints",
+    "stack_engine",
+]
 
 REGION = "cn-north-4"
+STACK = "dev"
 AuthMode = Literal["aksk", "token"]
 
 
@@ -39,3 +51,18 @@ def client_config(emu: EmulatorProcess, auth: AuthMode = "aksk") -> dict[str, An
 
 def client(emu: EmulatorProcess, auth: AuthMode = "aksk") -> SmsClient:
     return SmsClient(Settings.from_config(client_config(emu, auth), environ={}))
+
+
+def stack_engine(emu: EmulatorProcess, catalog: Path, state_dir: Path) -> Engine:
+    """The offline engine for this project's ``dev`` stack with ``catalog``, against ``emu``."""
+    return Engine(
+        ROOT,
+        STACK,
+        state_dir=state_dir,
+        config={"msgsms:catalog": str(catalog), "msgsms:endpoints": endpoints(emu)},
+        secrets={
+            "msgsms:accessKey": emu.info["access_key"],
+            "msgsms:secretKey": emu.info["secret_key"],
+        },
+        emulator=emu,
+    )

@@ -1,0 +1,160 @@
+"""The msgsms stack against the floor, side by side in one run, through the offline engine.
+
+The floor is ``bench/floor_project``: as many dynamic resources as the stack has (one app and
+N templates), whose provider does nothing, with their ids exported. Both run through the same
+engine (``harness.engine``: steps in parallel, the real provider host with its four worker
+threads, a program process and a provider process per pass) on the same machine at the same
+time, so the ratio says what the msgsms program, providers and API calls add to what Pulumi
+itself costs.
+
+For each size (templates of one app) and each emulated API latency (the emulator's fault
+engine delays every API request, IAM included):
+
+* ``up``: the catalog's first ``up`` (every object created) against the floor's first ``up``;
+* ``no-op up``: an ``up`` with nothing to do, ours and the floor's in turns, the median of
+  each. It makes no API request, so the latency must not change it.
+
+Per pass: wall seconds and CPU seconds of every process of the pass (the engine, the program
+and the provider host; not the emulator), and ours over the floor's as ratios, next to the
+goals in ``GOALS``.
+"""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from harness.emulator import EmulatorProcess
+from harness.engine import Engine, PassSummary
+
+from .scaling import write_catalog
+from .stats import median
+from .target import emulator, stack_engine
+
+__all__ = ["FLOOR_PROJECT", "GOALS", "run"]
+
+FLOOR_PROJECT = Path(__file__).resolve().parent / "floor_project"
+SIZES = (10, 100, 300, 1000)
+QUICK_SIZES = (5, 20)
+LATENCIES_MS = (0, 100)
+ROUNDS = 3
+#: (pass, templates, latency in ms) -> the most that ours may take, as a multiple of the floor.
+GOALS: dict[tuple[str, int, int], float] = {
+    ("up", 100, 100): 3.0,
+    ("no-op up", 300, 0): 1.5,
+    ("no-op up", 300, 100): 1.5,
+    ("no-op up", 1000, 0): 1.5,
+    ("no-op up", 1000, 100): 1.5,
+}
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process (the engine) and of its finished children (program and
+    provider processes end with their pass; the emulator outlives the measurement)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _timed(action: Callable[[], PassSummary]) -> tuple[float, float, PassSummary]:
+    cpu, started = _cpu_seconds(), time.perf_counter()
+    summary = action()
+    return time.perf_counter() - started, _cpu_seconds() - cpu, summary
+
+
+def _set_latency(emu: EmulatorProcess, milliseconds: int) -> None:
+    response = emu.admin.put("/faults", json={"latency_ms": [milliseconds, milliseconds]})
+    response.raise_for_status()
+
+
+def floor_engine(state_dir: Path, resources: int) -> Engine:
+    """The floor project with ``resources`` do-nothing resources."""
+    return Engine(
+        FLOOR_PROJECT, "bench", state_dir=state_dir, env={"FLOOR_RESOURCES": str(resources)}
+    )
+
+
+def _ratio(ours: float, floor: float) -> float:
+    return round(ours / floor, 2) if floor > 0 else float("inf")
+
+
+Sample = tuple[float, float]  # wall seconds, CPU seconds
+
+
+def _row(
+    name: str, templates: int, latency: int, ours: list[Sample], floor: list[Sample]
+) -> dict[str, Any]:
+    wall = (median([w for w, _ in ours]), median([w for w, _ in floor]))
+    cpu = (median([c for _, c in ours]), median([c for _, c in floor]))
+    goal = GOALS.get((name, templates, latency))
+    ratio = _ratio(*wall)
+    return {
+        "pass": name,
+        "templates": templates,
+        "latency_ms": latency,
+        "rounds": len(ours),
+        "ours_seconds": round(wall[0], 2),
+        "floor_seconds": round(wall[1], 2),
+        "ratio": ratio,
+        "ours_cpu_seconds": round(cpu[0], 2),
+        "floor_cpu_seconds": round(cpu[1], 2),
+        "cpu_ratio": _ratio(*cpu),
+        "goal": goal,
+        "met": None if goal is None else ratio <= goal,
+    }
+
+
+def _size(
+    emu: EmulatorProcess, workdir: Path, templates: int, latency: int, rounds: int
+) -> list[dict[str, Any]]:
+    emu.reset()
+    _set_latency(emu, latency)
+    here = workdir / f"{templates}-{latency}ms"
+    shutil.rmtree(here, ignore_errors=True)
+    catalog = here / "catalog.sms.yaml"
+    here.mkdir(parents=True)
+    write_catalog(catalog, templates)
+    ours = stack_engine(emu, catalog, here / "ours")
+    floor = floor_engine(here / "floor", templates + 1)  # the app and the templates
+
+    floor_up = _timed(floor.up)
+    since = emu.last_seq()
+    ours_up = _timed(ours.up)
+    created = ours_up[2].changes.get("create", 0)
+    if created != templates + 1:
+        raise RuntimeError(f"up created {created} resources, expected {templates + 1}")
+    requests_up = len(emu.requests(since=since))
+
+    noop: dict[str, list[Sample]] = {"ours": [], "floor": []}
+    since = emu.last_seq()
+    for i in range(rounds):
+        # in turns, each going first every other round, so that load drifts hit both alike
+        order = [("ours", ours), ("floor", floor)]
+        for side, engine in order if i % 2 == 0 else reversed(order):
+            wall, cpu, summary = _timed(engine.up)
+            if set(summary.changes) != {"same"}:
+                raise RuntimeError(f"the no-op up of {side} changed {dict(summary.changes)}")
+            noop[side].append((wall, cpu))
+    requests_noop = len(emu.requests(since=since))
+    rows = [
+        _row("up", templates, latency, [ours_up[:2]], [floor_up[:2]]),
+        _row("no-op up", templates, latency, noop["ours"], noop["floor"]),
+    ]
+    rows[0]["api_requests"] = requests_up
+    rows[1]["api_requests"] = requests_noop
+    return rows
+
+
+def run(workdir: Path, *, quick: bool = False) -> dict[str, Any]:
+    sizes = QUICK_SIZES if quick else SIZES
+    rounds = 1 if quick else ROUNDS
+    rows: list[dict[str, Any]] = []
+    with emulator(workdir / "floor") as emu:
+        for templates in sizes:
+            for latency in LATENCIES_MS:
+                rows += _size(emu, workdir / "floor", templates, latency, rounds)
+    return {"rows": rows}
