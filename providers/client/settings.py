@@ -19,11 +19,20 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Mapping
 from typing import Any, Literal, NoReturn
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, model_validator
+
+from providers.environment import (
+    CONFIG_KEYS,
+    ENV_PREFIX,
+    LEGACY_ENV,
+    LEGACY_PROJECT_ID,
+    NAMESPACE,
+    env_name,
+    stack_setting,
+)
 
 from .errors import ConfigurationError
 from .regions import Endpoints
@@ -38,8 +47,6 @@ __all__ = [
     "stack_setting",
 ]
 
-NAMESPACE = "msgsms"
-ENV_PREFIX = "MSGSMS_"
 DEFAULT_REGION = "cn-north-4"
 
 # stack config key -> Settings field
@@ -55,9 +62,8 @@ _CONFIG_KEYS = {
     "endpoints": "endpoints",
     "catalog": "catalog",
 }
+assert tuple(_CONFIG_KEYS) == CONFIG_KEYS
 _FIELD_TO_KEY = {field: key for key, field in _CONFIG_KEYS.items()}
-CONFIG_KEYS = tuple(_CONFIG_KEYS)
-"""The stack config keys of namespace `msgsms` that settings read."""
 _CREDENTIAL_KEYS = (
     "accessKey",
     "secretKey",
@@ -67,37 +73,6 @@ _CREDENTIAL_KEYS = (
     "iamDomain",
 )
 _STRUCTURED_KEYS = ("projectIds", "endpoints")
-# The names Huawei's SDKs and tools read, after MSGSMS_<KEY>; the first set one counts.
-_LEGACY_ENV = {
-    "accessKey": ("HUAWEICLOUD_SDK_AK", "HW_ACCESS_KEY"),
-    "secretKey": ("HUAWEICLOUD_SDK_SK", "HW_SECRET_KEY"),
-    "securityToken": ("HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN"),
-    "region": ("HW_REGION_NAME",),
-}
-_LEGACY_PROJECT_ID = ("HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID")
-
-
-def env_name(key: str) -> str:
-    """The environment variable of stack config key `key`: `projectIds` -> `MSGSMS_PROJECT_IDS`."""
-    return ENV_PREFIX + re.sub(r"(?<!^)(?=[A-Z])", "_", key).upper()
-
-
-def stack_setting(
-    key: str, configured: Any = None, environ: Mapping[str, str] | None = None
-) -> Any:
-    """The value of the stack setting `key` (e.g. `region`, `catalog`): `configured` (what the
-    stack config holds, None or "" when it holds nothing), else `MSGSMS_<KEY>`, else the older
-    environment names of that key (`HW_REGION_NAME` for `region`). None when none is set.
-
-    Structured values from the environment stay JSON text, as the config hands them over.
-    Credentials belong together: `Settings.from_config` resolves them as a whole.
-    """
-    if key not in _CONFIG_KEYS:
-        raise ValueError(f"{key!r} is not a stack config key of namespace {NAMESPACE}")
-    if configured is not None and configured != "":
-        return configured
-    env = os.environ if environ is None else environ
-    return _first_env((env_name(key), *_LEGACY_ENV.get(key, ())), env)
 
 
 class EndpointOverrides(BaseModel):
@@ -181,12 +156,18 @@ class Settings(BaseModel):
 
     @classmethod
     def from_config(
-        cls, config: Mapping[str, Any], environ: Mapping[str, str] | None = None
+        cls,
+        config: Mapping[str, Any],
+        environ: Mapping[str, str] | None = None,
+        *,
+        sources: Mapping[str, str] | None = None,
     ) -> Settings:
         """Build settings from stack config values, then `MSGSMS_<KEY>`, then the older
         environment names (see the module's documentation).
 
         Keys may carry the `msgsms:` namespace or none; keys of other namespaces are ignored.
+        `sources` names where the caller took config keys from, for messages (e.g. a
+        command's `{"endpoints": "--endpoints"}`); by default `msgsms:<key>`.
         Raises `ConfigurationError` naming the offending key or variable and what to do.
         """
         env = os.environ if environ is None else environ
@@ -205,11 +186,11 @@ class Settings(BaseModel):
             if value is None or value == "":
                 continue
             values[key] = value
-            origins[key] = f"{NAMESPACE}:{key}"
+            origins[key] = (sources or {}).get(key, f"{NAMESPACE}:{key}")
 
         layers = (
             {key: (env_name(key),) for key in _CONFIG_KEYS},
-            _LEGACY_ENV,
+            LEGACY_ENV,
         )
         for layer in layers:
             credentials_given = any(key in values for key in _CREDENTIAL_KEYS)
@@ -225,7 +206,7 @@ class Settings(BaseModel):
             if key in values:
                 values[key] = _json_object(origins[key], key, values[key])
         region = values.get("region", DEFAULT_REGION)
-        project_name = next((n for n in _LEGACY_PROJECT_ID if env.get(n)), None)
+        project_name = next((n for n in LEGACY_PROJECT_ID if env.get(n)), None)
         if project_name and region not in values.get("projectIds", {}):
             values["projectIds"] = {**values.get("projectIds", {}), region: env[project_name]}
             origins[f"projectIds.{region}"] = project_name
@@ -235,10 +216,6 @@ class Settings(BaseModel):
             return cls(**{_CONFIG_KEYS[key]: value for key, value in values.items()})
         except ValidationError as exc:
             raise ConfigurationError(_describe(exc, origins)) from None
-
-
-def _first_env(names: tuple[str, ...], env: Mapping[str, str]) -> str | None:
-    return next((env[name] for name in names if env.get(name)), None)
 
 
 def _label(key: str, origins: Mapping[str, str], part: str = "") -> str:
@@ -278,7 +255,7 @@ def _names(key: str, layer: str) -> str:
         return f"{NAMESPACE}:{key}"
     if layer == "env":
         return env_name(key)
-    return " / ".join(_LEGACY_ENV[key])
+    return " / ".join(LEGACY_ENV[key])
 
 
 def _require_credentials(values: Mapping[str, Any], origins: Mapping[str, str]) -> None:
@@ -293,12 +270,12 @@ def _require_credentials(values: Mapping[str, Any], origins: Mapping[str, str]) 
             "temporary keys"
         )
     origin = origins[given[0]]
-    if origin.startswith(f"{NAMESPACE}:"):
-        layer, place = "config", "the stack config"
-    elif origin.startswith(ENV_PREFIX):
+    if origin.startswith(ENV_PREFIX):
         layer, place = "env", "MSGSMS_* variables"
-    else:
+    elif any(origin in names for names in LEGACY_ENV.values()):
         layer, place = "legacy", "HUAWEICLOUD_SDK_* / HW_* variables"
+    else:
+        layer, place = "config", "the stack config"
     # credentials come from one place as a whole: say so, or the other places look ignored
     whole = f"(credentials are taken together from {place}, the first place that has any)"
 

@@ -1,0 +1,440 @@
+"""``msgsms export``: an estate built with Huawei's official SDK in two regions is exported
+with read-only calls to a catalog that validates as written, and whose ``up`` into an empty
+stack adopts everything with zero writes; the next ``up`` makes no API request at all."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from huaweicloudsdkcore.http.formdata import FormFile
+from huaweicloudsdkmsgsms.v2 import (
+    CreateAppRequest,
+    CreateSignatureRequest,
+    CreateTemplateRequest,
+    MsgsmsClient,
+    SmsAppAddReq,
+    SmsSignatureReq,
+    SmsTemplateReq,
+    SmsTemplateVariableAttrReq,
+    UploadSignatureFileRequest,
+    UploadSignatureFileRequestBody,
+)
+
+from providers.catalog import KEY_PATTERN, check_catalog
+from tests.emulator.sdk import msgsms_client
+from tests.engine import Engine
+from tests.faults.stack import KIND_OF_TYPE, stack_settings
+from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+#: The developer's shell must not lend the command credentials or settings of its own.
+CLEAN_ENV = {
+    name: value
+    for name, value in os.environ.items()
+    if not name.startswith(("MSGSMS_", "HUAWEICLOUD_SDK_", "HW_"))
+}
+
+
+# ------------------------------------------------------------------ the estate, by the SDK
+
+
+def _variables(*items: tuple[int, str] | tuple[int, str, str]) -> list[SmsTemplateVariableAttrReq]:
+    return [
+        SmsTemplateVariableAttrReq(
+            variable_index=item[0],
+            variable_type=item[1],
+            **({"variable_desc": item[2]} if len(item) > 2 else {}),
+        )
+        for item in items
+    ]
+
+
+@dataclass
+class Estate:
+    """The ids of what the SDK made, by a name of the test's own."""
+
+    ids: dict[str, str]
+
+    def __getitem__(self, name: str) -> str:
+        return self.ids[name]
+
+
+class Builder:
+    """Makes objects with Huawei's SDK and decides their reviews through the admin API."""
+
+    def __init__(self, emulator: EmulatorProcess, tmp_path: Path) -> None:
+        self.emulator = emulator
+        self.tmp_path = tmp_path
+        tmp_path.mkdir(parents=True, exist_ok=True)
+        self.ids: dict[str, str] = {}
+        self._clients: dict[str, MsgsmsClient] = {}
+
+    def sdk(self, region: str) -> MsgsmsClient:
+        if region not in self._clients:
+            self._clients[region] = msgsms_client(self.emulator, region)
+        return self._clients[region]
+
+    def app(self, name: str, app_name: str, scope: str, region: str, **extra: Any) -> None:
+        body = SmsAppAddReq(app_name=app_name, region=scope, **extra)
+        self.ids[name] = self.sdk(region).create_app(CreateAppRequest(body=body)).id
+
+    def upload(self, name: str, region: str, file_name: str, desc: str) -> None:
+        path = self.tmp_path / file_name
+        path.write_bytes(PNG)
+        with path.open("rb") as stream:
+            body = UploadSignatureFileRequestBody(file=FormFile(stream, file_name))
+            request = UploadSignatureFileRequest(file_desc=desc, body=body)
+            self.ids[name] = self.sdk(region).upload_signature_file(request).file_id
+
+    def signature(self, name: str, app: str, region: str, **fields: Any) -> None:
+        body = SmsSignatureReq(app_id=self.ids[app], signature_source=0, **fields)
+        created = self.sdk(region).create_signature(CreateSignatureRequest(body=body))
+        self.ids[name] = created.id
+
+    def template(self, name: str, app: str, endpoint: str, **fields: Any) -> None:
+        body = SmsTemplateReq(app_id=self.ids[app], **fields)
+        created = self.sdk(endpoint).create_template(CreateTemplateRequest(body=body))
+        self.ids[name] = created.id
+
+    def review(self, kind: str, name: str, decision: str, reason: str | None = None) -> None:
+        body = {"decision": decision, **({"review_desc": reason} if reason else {})}
+        answer = self.emulator.admin.post(f"/{kind}/{self.ids[name]}/review", json=body)
+        answer.raise_for_status()
+
+
+def build_estate(emulator: EmulatorProcess, tmp_path: Path) -> Estate:
+    """A shop in cn-north-4 (two apps, files, five signatures in every state and kind, six
+    templates) and an international app in ap-southeast-1 with a template."""
+    emulator.admin.put("/review-policy", json={"mode": "manual"}).raise_for_status()
+    b = Builder(emulator, tmp_path)
+    cn, intl = "cn-north-4", "ap-southeast-1"
+    b.app("shop", "shop-notify", "cn", cn, up_link_addr="https://hooks.example.com/sms/up")
+    b.app("ops", "运营中心", "cn", cn)
+    b.app("world", "shop-global", "intl", intl)
+    b.upload("licence", cn, "licence.png", "business licence")
+    b.upload("attorney", cn, "attorney.png", "power of attorney")
+
+    b.signature(
+        "notify",
+        "shop",
+        cn,
+        signature_name="云商城",
+        signature_type="NOTIFY_TYPE",
+        is_involved_third="No",
+        file_id=b.ids["licence"],
+        apply_desc="order notices",
+    )
+    b.signature(
+        "code",
+        "shop",
+        cn,
+        signature_name="云商城",
+        signature_type="VERIFY_CODE_TYPE",
+        is_involved_third="No",
+    )
+    b.signature(
+        "promo",
+        "shop",
+        cn,
+        signature_name="ShopCloud",
+        signature_type="PROMOTION_TYPE",
+        is_involved_third="No",
+        qualification_id="Q-123",
+    )
+    b.signature(
+        "ops_rejected",
+        "ops",
+        cn,
+        signature_name="运营中心",
+        signature_type="NOTIFY_TYPE",
+        is_involved_third="No",
+        file_id=b.ids["licence"],
+    )
+    b.signature(
+        "partner",
+        "ops",
+        cn,
+        signature_name="合作伙伴",
+        signature_type="NOTIFY_TYPE",
+        is_involved_third="Yes",
+        power_attorney_fileid=b.ids["attorney"],
+        file_id=b.ids["licence"],
+    )
+    for name in ("notify", "code", "partner"):
+        b.review("signatures", name, "approve")
+    b.review("signatures", "ops_rejected", "reject", "the licence is blurred")
+
+    b.template(
+        "order_shipped",
+        "shop",
+        cn,
+        region="cn",
+        template_name="order-shipped",
+        template_content="您的订单${1}已于${2}发货，如有疑问请致电${3}。",
+        template_type="NOTIFY_TYPE",
+        sign_id=b.ids["notify"],
+        template_desc="sent when an order ships",
+        variable_attributes=_variables((1, "CHARDIGIT"), (2, "DATETIME"), (3, "PHONE")),
+    )
+    b.template(
+        "login_code",
+        "shop",
+        cn,
+        region="cn",
+        template_name="login-code",
+        template_content="您的登录验证码为${1}，5分钟内有效。",
+        template_type="VERIFY_CODE_TYPE",
+        sign_id=b.ids["code"],
+        variable_attributes=_variables((1, "CHARDIGIT")),
+    )
+    b.template(
+        "spring_sale",
+        "shop",
+        cn,
+        region="cn",
+        template_name="春季促销",
+        template_content="会员日：${1}会员专享满300减${2}元。拒收请回复R",
+        template_type="PROMOTION_TYPE",
+        sign_id=b.ids["promo"],
+        variable_attributes=_variables((1, "TEXT", "membership level"), (2, "MONEY")),
+    )
+    b.template(
+        "service_visit",
+        "shop",
+        cn,
+        region="cn",
+        template_name="service-visit",
+        template_content="您预约的${1}服务已安排，工程师将于${2}上门。",
+        template_type="NOTIFY_TYPE",
+        universal_template=1,
+        brackets="GB",
+        variable_attributes=_variables((1, "TEXT", "service name"), (2, "DATETIME")),
+    )
+    b.template(
+        "delay_notice",
+        "shop",
+        cn,
+        region="cn",
+        template_name="delay-notice",
+        template_content="您的订单因天气原因延迟发货，给您带来不便敬请谅解。",
+        template_type="NOTIFY_TYPE",
+        sign_id=b.ids["notify"],
+    )
+    b.template(
+        "ops_alert",
+        "ops",
+        cn,
+        region="cn",
+        template_name="ops-alert",
+        template_content="运营告警：${1}",
+        template_type="NOTIFY_TYPE",
+        sign_id=b.ids["ops_rejected"],
+        variable_attributes=_variables((1, "TEXT", "alert text")),
+    )
+    b.template(
+        "global_otp",
+        "world",
+        intl,
+        region="intl",
+        template_name="global-otp",
+        template_content="Your ShopCloud code is ${1}. It expires in 5 minutes.",
+        template_type="NOTIFY_TYPE",
+        send_country=[65, 60],
+        variable_attributes=_variables((1, "CHARDIGIT")),
+    )
+    for name in ("order_shipped", "login_code", "service_visit", "global_otp"):
+        b.review("templates", name, "approve")
+    b.review("templates", "delay_notice", "reject", "say when it ships")
+    return Estate(b.ids)
+
+
+# ------------------------------------------------------------------ the command
+
+
+def export_env(emulator: EmulatorProcess, **extra: str) -> dict[str, str]:
+    """The environment a CI job gives the command: MSGSMS_* variables, no stack config."""
+    return {
+        **CLEAN_ENV,
+        "MSGSMS_ENDPOINTS": json.dumps(emulator.endpoints()),
+        "MSGSMS_ACCESS_KEY": emulator.info["access_key"],
+        "MSGSMS_SECRET_KEY": emulator.info["secret_key"],
+        **extra,
+    }
+
+
+def run_export(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "providers", "export", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def entries(document: dict[str, Any], section: str) -> dict[str, dict[str, Any]]:
+    return dict(document.get(section) or {})
+
+
+def by_name(document: dict[str, Any], section: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    return {entry["name"]: (key, entry) for key, entry in entries(document, section).items()}
+
+
+def test_an_sdk_built_estate_exports_validates_and_adopts_with_zero_writes(
+    emulator: EmulatorProcess, tmp_path: Path
+) -> None:
+    estate = build_estate(emulator, tmp_path / "sdk")
+    output = tmp_path / "stacks" / "exported.sms.yaml"
+    output.parent.mkdir()
+
+    before = emulator.last_seq()
+    done = run_export(
+        export_env(emulator),
+        "--region",
+        "cn-north-4",
+        "--region",
+        "ap-southeast-1",
+        "--output",
+        str(output),
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert "3 apps, 3 signatures, 6 templates; 3 left out as comments" in done.stderr
+    exported_with = emulator.requests(since=before)
+    assert exported_with and {r["method"] for r in exported_with} == {"GET"}
+
+    # ---- what it says
+    text = output.read_text(encoding="utf-8")
+    document = yaml.safe_load(text)
+    assert document["defaults"] == {"wait_for": "none"}
+    apps = by_name(document, "apps")
+    signatures = {
+        (e["name"], e["type"]): (k, e) for k, e in entries(document, "signatures").items()
+    }
+    templates = by_name(document, "templates")
+    assert set(apps) == {"shop-notify", "运营中心", "shop-global"}
+    assert set(signatures) == {
+        ("云商城", "NOTIFY_TYPE"),
+        ("云商城", "VERIFY_CODE_TYPE"),
+        ("ShopCloud", "PROMOTION_TYPE"),
+    }
+    assert set(templates) == {
+        "order-shipped",
+        "login-code",
+        "春季促销",
+        "service-visit",
+        "delay-notice",
+        "global-otp",
+    }
+    keys = [k for s in ("apps", "signatures", "templates") for k in entries(document, s)]
+    assert len(keys) == len(set(keys))
+    assert all(re.match(KEY_PATTERN, key) for key in keys)
+    for section in ("apps", "signatures", "templates"):
+        assert all(entry["adopt"] is True for entry in entries(document, section).values())
+
+    shop_key, shop = apps["shop-notify"]
+    assert shop_key == "shop_notify"
+    assert shop == {
+        "name": "shop-notify",
+        "scope": "cn",
+        "region": "cn-north-4",
+        "uplink_url": "https://hooks.example.com/sms/up",
+        "adopt": True,
+    }
+    assert apps["运营中心"][0].startswith("app_")
+    assert apps["shop-global"][1]["region"] == "ap-southeast-1"
+    notify_key, notify = signatures["云商城", "NOTIFY_TYPE"]
+    assert notify_key.startswith("sig_notify_")
+    assert notify == {
+        "app": shop_key,
+        "name": "云商城",
+        "type": "NOTIFY_TYPE",
+        "source": 0,
+        "apply_desc": "order notices",
+        "adopt": True,
+    }
+    assert signatures["ShopCloud", "PROMOTION_TYPE"][0] == "shopcloud_promo"
+    assert signatures["ShopCloud", "PROMOTION_TYPE"][1]["qualification_id"] == "Q-123"
+    assert templates["order-shipped"][1] == {
+        "app": shop_key,
+        "signature": notify_key,
+        "name": "order-shipped",
+        "content": "您的订单${1}已于${2}发货，如有疑问请致电${3}。",
+        "variables": [
+            {"index": 1, "type": "CHARDIGIT"},
+            {"index": 2, "type": "DATETIME"},
+            {"index": 3, "type": "PHONE"},
+        ],
+        "description": "sent when an order ships",
+        "adopt": True,
+    }
+    visit = templates["service-visit"][1]
+    assert (visit["universal"], visit["type"], visit["brackets"]) == (True, "NOTIFY_TYPE", "GB")
+    assert "signature" not in visit
+    assert templates["春季促销"][0].startswith("tpl_")
+    assert templates["春季促销"][1]["variables"][0] == {
+        "index": 1,
+        "type": "TEXT",
+        "desc": "membership level",
+    }
+    assert templates["global-otp"][1]["send_countries"] == [60, 65]
+    assert templates["global-otp"][1]["app"] == apps["shop-global"][0]
+
+    # what cannot be read back is said, and nothing secret is written
+    assert "Exported by `msgsms export` on " in text
+    assert "app secret: not exported" in text
+    joined = " ".join(line.strip().removeprefix("# ") for line in text.splitlines())
+    assert (
+        "licence_file: not exported. The API shows only the uploaded business licence (file id "
+        f"{estate['licence']}: licence.png, {len(PNG)} bytes, business licence)"
+    ) in joined
+    for secret in (emulator.info["secret_key"], emulator.info["access_key"]):
+        assert secret not in text
+    left_out = [line for line in text.splitlines() if line.strip().startswith("# Left out:")]
+    assert len(left_out) == 3
+    assert "Left out: it involves a third party" in joined
+    assert "Left out: it is rejected and has uploaded files" in joined
+    assert "Left out: it refers to signature sig_notify_" in joined  # the ops template
+
+    # ---- it validates as written, offline
+    catalog, problems, _ = check_catalog(output, root=tmp_path)
+    assert problems == [] and catalog is not None
+    assert Counter(d.kind for d in catalog) == {"app": 3, "signature": 3, "template": 6}
+
+    # ---- an up into an empty stack adopts everything and writes nothing
+    settings = stack_settings(emulator, catalog=output)
+    engine = Engine(
+        PROJECT_ROOT,
+        "dev",
+        state_dir=tmp_path / "state",
+        config=settings.config,
+        secrets=settings.secrets,
+        emulator=emulator,
+        env=settings.env,
+    )
+    mark = emulator.last_seq()
+    first = engine.up()
+    writes = [r for r in emulator.requests(since=mark) if r["method"] in WRITES]
+    assert writes == []
+    # every entry a create (an adoption), the stack itself too, and nothing else
+    assert first.changes == {"create": len(keys) + 1}
+    created = sorted(s.name for s in first.steps if s.type in KIND_OF_TYPE and s.op == "create")
+    assert created == sorted(keys)
+    assert first.output("apps")[shop_key]["id"] == estate["shop"]
+    assert first.output("templates")[templates["order-shipped"][0]]["id"] == estate["order_shipped"]
+
+    # ---- and the next up makes no API request at all
+    second = engine.up()
+    assert second.api_requests == 0
+    assert second.changes == {"same": len(keys) + 1}
