@@ -439,7 +439,8 @@ def _entries(regions: Sequence[_Region]) -> list[_Entry]:
     signatures.sort(key=lambda e: (*app_of(e), e.fields["type"] or "", e.name, e.identity))
     templates.sort(key=lambda e: (*app_of(e), e.name, e.identity))
     ordered = apps + signatures + templates
-    _assign_keys(ordered)
+    # what is exported gets the plain keys; what is left out already, the second choices
+    _assign_keys(sorted(ordered, key=lambda e: e.left_out))
     return ordered
 
 
@@ -460,7 +461,25 @@ def _cascade(entries: Sequence[_Entry]) -> None:
 # Writing
 
 
-_PLAIN = re.compile(r"[A-Za-z0-9_\u00a0-\u2027\u202a-\ufefe\uff00-\U0010ffff][^:#,\[\]{}\n\r\t]*")
+# Characters YAML does not read raw: outside its printable set, or line breaks (NEL, LS, PS)
+# that would fold a quoted string.
+_NOT_RAW = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+# Unquoted only what is plainly text everywhere (block and flow context): letters, digits,
+# other scripts and a few harmless marks; anything else is quoted.
+_TEXT = "A-Za-z0-9\\u00a0-\\u2027\\u202a-\\ud7ff\\ue000-\\ufffd\\U00010000-\\U0010ffff"
+_PLAIN = re.compile(f"[{_TEXT}_][{_TEXT} _.@/+=~()-]*")
+
+
+def _plain(text: str) -> bool:
+    """Whether ``text`` reads back as itself unquoted, in block and in flow context."""
+    if text != text.strip() or not _PLAIN.fullmatch(text) or _NOT_RAW.search(text):
+        return False
+    try:
+        return bool(yaml.safe_load(text) == text)
+    except yaml.YAMLError:
+        return False
 
 
 def _scalar(value: Any) -> str:
@@ -477,15 +496,18 @@ def _scalar(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}"
     text = str(value)
-    if text == text.strip() and _PLAIN.fullmatch(text) and yaml.safe_load(text) == text:
+    if _plain(text):
         return text
-    # JSON's double-quoted strings are YAML's
-    return json.dumps(text, ensure_ascii=False)
+    # JSON's double-quoted strings are YAML's, once what YAML does not take raw is escaped
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _NOT_RAW.sub(lambda m: f"\\u{ord(m[0]):04x}", quoted)
 
 
 def _comment(lines: Iterable[str], indent: str) -> list[str]:
     out = []
-    for line in lines:
+    for raw in lines:
+        # text from the API (a reviewer's reason, a file name) must not end the comment
+        line = _NOT_RAW.sub(lambda m: f"\\u{ord(m[0]):04x}", raw)
         # a list item's next lines line up with its text
         hang = "  " if line.startswith("- ") else ""
         wrapped = textwrap.wrap(line, _WIDTH - len(indent) - 2, subsequent_indent=hang)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from huaweicloudsdkcore.http.formdata import FormFile
 from huaweicloudsdkmsgsms.v2 import (
@@ -28,7 +29,10 @@ from huaweicloudsdkmsgsms.v2 import (
     UploadSignatureFileRequest,
     UploadSignatureFileRequestBody,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from providers import export
 from providers.catalog import KEY_PATTERN, check_catalog
 from tests.emulator.sdk import msgsms_client
 from tests.engine import Engine
@@ -438,3 +442,286 @@ def test_an_sdk_built_estate_exports_validates_and_adopts_with_zero_writes(
     second = engine.up()
     assert second.api_requests == 0
     assert second.changes == {"same": len(keys) + 1}
+
+
+# ------------------------------------------------------------------ writing, without a network
+
+any_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_text)
+def test_any_text_reads_back_as_written_in_every_place_a_value_goes(text: str) -> None:
+    value = export._scalar(text)
+    document = f"a: {value}\nb: {{desc: {value}}}\nc: [{value}]\nd:\n  - {{x: {value}}}\n"
+    assert yaml.safe_load(document) == {
+        "a": text,
+        "b": {"desc": text},
+        "c": [text],
+        "d": [{"x": text}],
+    }
+
+
+@settings(max_examples=200, deadline=None)
+@given(any_text)
+def test_text_from_the_api_in_a_comment_stays_a_comment(text: str) -> None:
+    lines = export._comment([f"status: Reject; reviewer: {text}"], "  ")
+    assert yaml.safe_load("a:\n" + "\n".join(lines) + "\n  b: 1\n") == {"a": {"b": 1}}
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "type_word", "expected"),
+    [
+        ("app", "shop-notify", None, "shop_notify"),
+        ("app", "Shop.Notify@2", None, "shop_notify_2"),
+        ("template", "2024 sale", None, "tpl_2024_sale"),
+        ("signature", "ShopCloud", "promo", "shopcloud_promo"),
+        ("signature", "云商城", "notify", "sig_notify_" + export._short_hash("云商城")),
+        ("template", "订单已发货", None, "tpl_" + export._short_hash("订单已发货")),
+        ("app", "云商城 Shop", None, "shop"),
+    ],
+)
+def test_keys_are_derived_from_names(
+    kind: export.Kind, name: str, type_word: str | None, expected: str
+) -> None:
+    assert export._key_base(kind, name, type_word) == expected
+
+
+def test_keys_are_unique_valid_and_the_same_for_the_same_estate() -> None:
+    def entry(kind: export.Kind, name: str, identity: str) -> export._Entry:
+        return export._Entry(kind, name, export._key_base(kind, name), identity, {})
+
+    def made() -> list[export._Entry]:
+        return [
+            entry("app", "shop", "app-1"),
+            entry("template", "shop", "tpl-1"),
+            entry("template", "shop", "tpl-2"),
+            entry("template", "x" * 100, "tpl-3"),
+            entry("template", "x" * 100, "tpl-4"),
+        ]
+
+    first, second = made(), made()
+    export._assign_keys(first)
+    export._assign_keys(second)
+    keys = [e.key for e in first]
+    assert keys == [e.key for e in second]
+    assert len(set(keys)) == len(keys)
+    assert all(re.match(KEY_PATTERN, key) for key in keys)
+    assert keys[:2] == ["shop", "shop_" + export._short_hash("tpl-1")]
+
+
+# ------------------------------------------------------------------ what is left out, and why
+
+
+def temporary(emulator: EmulatorProcess, seconds: int = 900) -> dict[str, str]:
+    answer = emulator.admin.post("/temporary-credentials", json={"duration_seconds": seconds})
+    answer.raise_for_status()
+    return dict(answer.json()["credential"])
+
+
+def test_what_the_catalog_refuses_or_names_twice_is_left_out_and_the_rest_adopted(
+    emulator: EmulatorProcess, tmp_path: Path
+) -> None:
+    emulator.admin.put("/quotas", json={"apps_per_region": 4}).raise_for_status()
+    emulator.admin.put("/review-policy", json={"mode": "manual"}).raise_for_status()
+    b = Builder(emulator, tmp_path / "sdk")
+    region = "cn-north-4"
+    b.app("old_shop", "shop", "cn", region, up_link_addr="https://old.example.com/up")
+    # a second later, as two consoles would: adopt takes the newest of a name
+    emulator.admin.put("/clock", json={"offset_seconds": 2}).raise_for_status()
+    b.app("shop", "shop", "cn", region)
+    b.app("spaced", "shop notify", "cn", region)  # the API takes it, the catalog's rules not
+    b.signature(
+        "spaced_sig",
+        "spaced",
+        region,
+        signature_name="空格商城",
+        signature_type="NOTIFY_TYPE",
+        is_involved_third="No",
+    )
+    b.signature(
+        "sig",
+        "shop",
+        region,
+        signature_name="好店",
+        signature_type="PROMOTION_TYPE",
+        is_involved_third="No",
+    )
+    common = {"region": "cn", "template_type": "PROMOTION_TYPE", "sign_id": b.ids["sig"]}
+    b.template(
+        "older_otp",
+        "shop",
+        region,
+        template_name="sale",
+        template_content="旧的促销。拒收请回复R",
+        **common,
+    )
+    emulator.admin.put("/clock", json={"offset_seconds": 4}).raise_for_status()
+    b.template(
+        "sale",
+        "shop",
+        region,
+        template_name="sale",
+        template_content="新品上市。拒收请回复R",
+        **common,
+    )
+    b.template(  # a promotion without the opt-out text: the review would reject it
+        "no_opt_out",
+        "shop",
+        region,
+        template_name="no-opt-out",
+        template_content="全场五折！",
+        **common,
+    )
+    b.review("signatures", "sig", "approve")
+    emulator.admin.put("/clock", json={"offset_seconds": 0}).raise_for_status()
+
+    issued = temporary(emulator)
+    env = {
+        **CLEAN_ENV,
+        "MSGSMS_REGION": region,
+        "MSGSMS_ENDPOINTS": json.dumps(emulator.endpoints()),
+        "HUAWEICLOUD_SDK_AK": issued["access"],
+        "HUAWEICLOUD_SDK_SK": issued["secret"],
+        "HUAWEICLOUD_SDK_SECURITY_TOKEN": issued["securitytoken"],
+    }
+    before = emulator.last_seq()
+    done = run_export(env)  # no --region: MSGSMS_REGION; no --output: stdout
+    assert done.returncode == 0, done.stderr
+    assert {r["method"] for r in emulator.requests(since=before)} == {"GET"}
+    assert "1 apps, 1 signatures, 1 templates; 5 left out as comments" in done.stderr
+    assert issued["securitytoken"] not in done.stdout + done.stderr
+
+    text = done.stdout
+    document = yaml.safe_load(text)
+    (shop_key, shop), *others = entries(document, "apps").items()
+    assert shop_key == "shop"  # the exported one, not the older one left out, has the plain key
+    assert others == [] and shop == {
+        "name": "shop",
+        "scope": "cn",
+        "region": region,
+        "adopt": True,
+    }
+    assert [e["name"] for e in entries(document, "signatures").values()] == ["好店"]
+    assert [(e["name"], e["content"]) for e in entries(document, "templates").values()] == [
+        ("sale", "新品上市。拒收请回复R")
+    ]
+    joined = " ".join(line.strip().removeprefix("# ") for line in text.splitlines())
+    assert "Left out: another app in cn-north-4 named 'shop' was created later" in joined
+    assert "Left out: the catalog's checks refuse it: may contain only Chinese characters" in joined
+    assert "Left out: its app has another template named 'sale', created later" in joined
+    assert "Left out: it refers to app shop_notify, which is left out" in joined
+    assert (
+        "Left out: the catalog's checks refuse it: a promotion template must include the opt-out "
+        'text "拒收请回复R". status: Reviewing no_opt_out:'
+    ) in joined
+    catalog_file = tmp_path / "exported.sms.yaml"
+    catalog_file.write_text(text, encoding="utf-8")
+    catalog, problems, _ = check_catalog(catalog_file, root=tmp_path)
+    assert problems == [] and catalog is not None and len(catalog) == 3
+
+    settings = stack_settings(emulator, catalog=catalog_file)
+    engine = Engine(
+        PROJECT_ROOT,
+        "dev",
+        state_dir=tmp_path / "state",
+        config=settings.config,
+        secrets=settings.secrets,
+        emulator=emulator,
+        env=settings.env,
+    )
+    mark = emulator.last_seq()
+    first = engine.up()
+    assert [r for r in emulator.requests(since=mark) if r["method"] in WRITES] == []
+    assert first.output("apps")[shop_key]["id"] == b.ids["shop"]  # the newest, as exported
+    sale_key = next(iter(entries(document, "templates")))
+    assert sale_key == "sale"
+    assert first.output("templates")[sale_key]["id"] == b.ids["sale"]
+    assert engine.up().api_requests == 0
+
+
+# ------------------------------------------------------------------ choosing, and refusing
+
+
+def test_app_filters_the_export_to_the_named_apps(
+    emulator: EmulatorProcess, tmp_path: Path
+) -> None:
+    b = Builder(emulator, tmp_path)
+    b.app("a", "alpha", "cn", "cn-north-4")
+    b.app("b", "beta", "cn", "cn-north-4")
+    b.app("c", "alpha", "intl", "ap-southeast-1")
+    done = run_export(
+        export_env(emulator),
+        "--region",
+        "cn-north-4",
+        "--region",
+        "ap-southeast-1",
+        "--app",
+        "alpha",
+    )
+    assert done.returncode == 0, done.stderr
+    apps = entries(yaml.safe_load(done.stdout), "apps")
+    assert sorted((a["name"], a["region"]) for a in apps.values()) == [
+        ("alpha", "ap-southeast-1"),
+        ("alpha", "cn-north-4"),
+    ]
+    assert len(set(apps)) == 2  # one name, two regions: two keys
+
+    missing = run_export(export_env(emulator), "--region", "cn-north-4", "--app", "gamma")
+    assert missing.returncode == 1 and missing.stdout == ""
+    assert "no app named 'gamma' in cn-north-4" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        ((), {}, "no region: name one or more with --region REGION (or set MSGSMS_REGION)"),
+        (("--region", "mars-1"), {}, "--region mars-1: no msgsms endpoint for region 'mars-1'"),
+        (("--region", "cn-north-4", "--endpoints", "{bad"), {}, "--endpoints: not valid JSON"),
+        (
+            ("--region", "cn-north-4", "--project-ids", '{"cn-north-4": "zz"}'),
+            {},
+            "--project-ids (cn-north-4): 'zz' is not a project id",
+        ),
+        (
+            ("--region", "cn-north-4"),
+            {"MSGSMS_ACCESS_KEY": "", "MSGSMS_SECRET_KEY": "", "HW_SECURITY_TOKEN": "tok-1"},
+            "HW_SECURITY_TOKEN is set with no access key pair",
+        ),
+        (
+            ("--region", "cn-north-4"),
+            {"MSGSMS_ACCESS_KEY": "", "MSGSMS_SECRET_KEY": ""},
+            "no credentials: set msgsms:accessKey",
+        ),
+    ],
+)
+def test_bad_settings_stop_the_export_saying_what_to_do(
+    emulator: EmulatorProcess, args: tuple[str, ...], env: dict[str, str], expected: str
+) -> None:
+    done = run_export(export_env(emulator, **env), *args)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert f"export: {expected}" in done.stderr
+    assert "tok-1" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_expired_security_token_stops_the_export_without_showing_it(
+    emulator: EmulatorProcess, tmp_path: Path
+) -> None:
+    issued = temporary(emulator)
+    env = export_env(
+        emulator,
+        MSGSMS_ACCESS_KEY=issued["access"],
+        MSGSMS_SECRET_KEY=issued["secret"],
+        MSGSMS_SECURITY_TOKEN=issued["securitytoken"],
+    )
+    output = tmp_path / "out.sms.yaml"
+    assert run_export(env, "--region", "cn-north-4", "--output", str(output)).returncode == 0
+    emulator.admin.put("/clock", json={"offset_seconds": 901}).raise_for_status()
+    output.unlink()
+    done = run_export(env, "--region", "cn-north-4", "--output", str(output))
+    assert done.returncode == 1
+    assert "security token expires" in done.stderr
+    assert "Hint: the temporary credentials were refused" in done.stderr
+    assert issued["securitytoken"] not in done.stderr and issued["secret"] not in done.stderr
+    assert not output.exists()
