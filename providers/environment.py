@@ -14,30 +14,31 @@ from typing import Any
 
 __all__ = [
     "CONFIG_KEYS",
+    "CREDENTIAL_KEYS",
     "ENV_PREFIX",
     "LEGACY_ENV",
     "LEGACY_PROJECT_ID",
     "NAMESPACE",
     "env_name",
     "first_env",
+    "snake_case",
     "stack_setting",
 ]
 
 NAMESPACE = "msgsms"
 ENV_PREFIX = "MSGSMS_"
 
-CONFIG_KEYS = (
-    "region",
+CREDENTIAL_KEYS = (
     "accessKey",
     "secretKey",
     "securityToken",
     "iamUser",
     "iamPassword",
     "iamDomain",
-    "projectIds",
-    "endpoints",
-    "catalog",
 )
+"""The config keys that are credentials: taken together from one place."""
+
+CONFIG_KEYS = ("region", *CREDENTIAL_KEYS, "projectIds", "endpoints", "catalog")
 """The stack config keys of namespace `msgsms`."""
 
 LEGACY_ENV: Mapping[str, tuple[str, ...]] = {
@@ -54,9 +55,14 @@ LEGACY_PROJECT_ID = ("HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID")
 maps every region)."""
 
 
+def snake_case(key: str) -> str:
+    """A config key in snake case: `projectIds` -> `project_ids`."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
+
+
 def env_name(key: str) -> str:
     """The environment variable of stack config key `key`: `projectIds` -> `MSGSMS_PROJECT_IDS`."""
-    return ENV_PREFIX + re.sub(r"(?<!^)(?=[A-Z])", "_", key).upper()
+    return ENV_PREFIX + snake_case(key).upper()
 
 
 def first_env(names: tuple[str, ...], env: Mapping[str, str]) -> str | None:

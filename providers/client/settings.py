@@ -26,11 +26,13 @@ from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, model_va
 
 from providers.environment import (
     CONFIG_KEYS,
+    CREDENTIAL_KEYS,
     ENV_PREFIX,
     LEGACY_ENV,
     LEGACY_PROJECT_ID,
     NAMESPACE,
     env_name,
+    snake_case,
     stack_setting,
 )
 
@@ -50,28 +52,8 @@ __all__ = [
 DEFAULT_REGION = "cn-north-4"
 
 # stack config key -> Settings field
-_CONFIG_KEYS = {
-    "region": "region",
-    "accessKey": "access_key",
-    "secretKey": "secret_key",
-    "securityToken": "security_token",
-    "iamUser": "iam_user",
-    "iamPassword": "iam_password",
-    "iamDomain": "iam_domain",
-    "projectIds": "project_ids",
-    "endpoints": "endpoints",
-    "catalog": "catalog",
-}
-assert tuple(_CONFIG_KEYS) == CONFIG_KEYS
+_CONFIG_KEYS = {key: snake_case(key) for key in CONFIG_KEYS}
 _FIELD_TO_KEY = {field: key for key, field in _CONFIG_KEYS.items()}
-_CREDENTIAL_KEYS = (
-    "accessKey",
-    "secretKey",
-    "securityToken",
-    "iamUser",
-    "iamPassword",
-    "iamDomain",
-)
 _STRUCTURED_KEYS = ("projectIds", "endpoints")
 
 
@@ -193,9 +175,9 @@ class Settings(BaseModel):
             LEGACY_ENV,
         )
         for layer in layers:
-            credentials_given = any(key in values for key in _CREDENTIAL_KEYS)
+            credentials_given = any(key in values for key in CREDENTIAL_KEYS)
             for key, names in layer.items():
-                if key in values or (credentials_given and key in _CREDENTIAL_KEYS):
+                if key in values or (credentials_given and key in CREDENTIAL_KEYS):
                     continue
                 name = next((n for n in names if env.get(n)), None)
                 if name is not None:
@@ -259,7 +241,7 @@ def _names(key: str, layer: str) -> str:
 
 
 def _require_credentials(values: Mapping[str, Any], origins: Mapping[str, str]) -> None:
-    given = [key for key in _CREDENTIAL_KEYS if key in values]
+    given = [key for key in CREDENTIAL_KEYS if key in values]
     if not given:
         raise ConfigurationError(
             f"no credentials: set {NAMESPACE}:accessKey and {NAMESPACE}:secretKey (secret), or "

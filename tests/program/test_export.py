@@ -35,8 +35,8 @@ from hypothesis import strategies as st
 from providers import export
 from providers.catalog import KEY_PATTERN, check_catalog
 from tests.emulator.sdk import msgsms_client
-from tests.engine import Engine
-from tests.faults.stack import KIND_OF_TYPE, stack_settings
+from tests.engine.summary import PassSummary
+from tests.faults.stack import KIND_OF_TYPE, example_stack
 from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -295,6 +295,25 @@ def by_name(document: dict[str, Any], section: str) -> dict[str, tuple[str, dict
     return {entry["name"]: (key, entry) for key, entry in entries(document, section).items()}
 
 
+def adopt_twice(
+    emulator: EmulatorProcess, catalog: Path, state_dir: Path, keys: list[str]
+) -> PassSummary:
+    """``up`` the catalog twice into a new ``dev`` stack of the offline engine: the first
+    adopts every entry with no write, the second makes no API request. The first's summary."""
+    engine = example_stack(emulator, state_dir, catalog=catalog)
+    mark = emulator.last_seq()
+    first = engine.up()
+    assert [r for r in emulator.requests(since=mark) if r["method"] in WRITES] == []
+    # every entry a create (an adoption), the stack itself too, and nothing else
+    assert first.changes == {"create": len(keys) + 1}
+    created = sorted(s.name for s in first.steps if s.type in KIND_OF_TYPE and s.op == "create")
+    assert created == sorted(keys)
+    second = engine.up()
+    assert second.api_requests == 0
+    assert second.changes == {"same": len(keys) + 1}
+    return first
+
+
 def test_an_sdk_built_estate_exports_validates_and_adopts_with_zero_writes(
     emulator: EmulatorProcess, tmp_path: Path
 ) -> None:
@@ -416,32 +435,11 @@ def test_an_sdk_built_estate_exports_validates_and_adopts_with_zero_writes(
     assert problems == [] and catalog is not None
     assert Counter(d.kind for d in catalog) == {"app": 3, "signature": 3, "template": 6}
 
-    # ---- an up into an empty stack adopts everything and writes nothing
-    settings = stack_settings(emulator, catalog=output)
-    engine = Engine(
-        PROJECT_ROOT,
-        "dev",
-        state_dir=tmp_path / "state",
-        config=settings.config,
-        secrets=settings.secrets,
-        emulator=emulator,
-        env=settings.env,
-    )
-    mark = emulator.last_seq()
-    first = engine.up()
-    writes = [r for r in emulator.requests(since=mark) if r["method"] in WRITES]
-    assert writes == []
-    # every entry a create (an adoption), the stack itself too, and nothing else
-    assert first.changes == {"create": len(keys) + 1}
-    created = sorted(s.name for s in first.steps if s.type in KIND_OF_TYPE and s.op == "create")
-    assert created == sorted(keys)
+    # ---- an up into an empty stack adopts everything and writes nothing; the next one
+    # makes no API request at all
+    first = adopt_twice(emulator, output, tmp_path / "state", keys)
     assert first.output("apps")[shop_key]["id"] == estate["shop"]
     assert first.output("templates")[templates["order-shipped"][0]]["id"] == estate["order_shipped"]
-
-    # ---- and the next up makes no API request at all
-    second = engine.up()
-    assert second.api_requests == 0
-    assert second.changes == {"same": len(keys) + 1}
 
 
 # ------------------------------------------------------------------ writing, without a network
@@ -620,24 +618,12 @@ def test_what_the_catalog_refuses_or_names_twice_is_left_out_and_the_rest_adopte
     catalog, problems, _ = check_catalog(catalog_file, root=tmp_path)
     assert problems == [] and catalog is not None and len(catalog) == 3
 
-    settings = stack_settings(emulator, catalog=catalog_file)
-    engine = Engine(
-        PROJECT_ROOT,
-        "dev",
-        state_dir=tmp_path / "state",
-        config=settings.config,
-        secrets=settings.secrets,
-        emulator=emulator,
-        env=settings.env,
-    )
-    mark = emulator.last_seq()
-    first = engine.up()
-    assert [r for r in emulator.requests(since=mark) if r["method"] in WRITES] == []
+    keys = [k for s in ("apps", "signatures", "templates") for k in entries(document, s)]
+    first = adopt_twice(emulator, catalog_file, tmp_path / "state", keys)
     assert first.output("apps")[shop_key]["id"] == b.ids["shop"]  # the newest, as exported
     sale_key = next(iter(entries(document, "templates")))
     assert sale_key == "sale"
     assert first.output("templates")[sale_key]["id"] == b.ids["sale"]
-    assert engine.up().api_requests == 0
 
 
 # ------------------------------------------------------------------ choosing, and refusing
