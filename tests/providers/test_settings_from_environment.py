@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from providers.resources import AppProvider
+from tests.engine import Engine
+from tests.faults.stack import stack_settings
 from tests.providers.support import Deployment, objects
 from tests.support.emulator import PROJECT_ROOT, EmulatorProcess
 from tests.support.provider_host import ProviderError, ProviderHost, secret
@@ -156,3 +159,29 @@ def test_msgsms_region_is_the_region_of_resources_that_name_none(
     with host_with(emulator, env, {"msgsms:endpoints": emulator.endpoints()}) as deployment:
         checked = deployment.check(AppProvider, {"app_name": "shop", "scope": "cn"})
     assert checked.inputs["region"] == "cn-south-1"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the program (__main__.py) reads msgsms:catalog and msgsms:region, then "
+    "HW_REGION_NAME only; it must call providers.client.settings.stack_setting for both",
+)
+def test_msgsms_catalog_and_region_reach_the_program(
+    emulator: EmulatorProcess, tmp_path: Path
+) -> None:
+    catalog = tmp_path / "env.sms.yaml"
+    catalog.write_text("apps:\n  envapp: {name: envapp, scope: cn}\n", encoding="utf-8")
+    engine = Engine(
+        PROJECT_ROOT,
+        "dev",
+        state_dir=tmp_path / "state",
+        config={"msgsms:endpoints": emulator.endpoints()},
+        secrets=stack_settings(emulator).secrets,
+        emulator=emulator,
+        env={**BLANK, "MSGSMS_CATALOG": str(catalog), "MSGSMS_REGION": "cn-south-1"},
+    )
+    engine.remove_config("msgsms:region")  # the dev stack's file sets it
+    planned = engine.preview()
+    assert {s.name for s in planned.steps if s.type.endswith(":App")} == {"envapp"}
+    engine.up()
+    assert [a["app_name"] for a in objects(emulator, "apps", "cn-south-1")] == ["envapp"]
