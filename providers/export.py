@@ -82,7 +82,10 @@ class Exported:
     left_out: tuple[LeftOut, ...]
 
     def summary(self) -> str:
-        parts = [f"{self.counts.get(k, 0)} {_SECTIONS[k]}" for k in _SECTIONS]
+        parts = []
+        for kind, section in _SECTIONS.items():
+            count = self.counts.get(kind, 0)
+            parts.append(f"{count} {kind if count == 1 else section}")
         text = ", ".join(parts)
         if self.left_out:
             text += f"; {len(self.left_out)} left out as comments, each with the reason"
@@ -240,11 +243,14 @@ def _apps(region: _Region) -> dict[str, _Entry]:
     """The region's apps by app_key; of apps with one name, the newest (what adopt takes)."""
     entries: dict[str, _Entry] = {}
     newest: dict[str, _Entry] = {}
-    ordered = sorted(region.apps, key=lambda a: (a.create_time or "", a.id), reverse=True)
+    # newest first, ties in the API's order: as adopt picks among them
+    ordered = sorted(region.apps, key=lambda a: a.create_time or "", reverse=True)
     for app in ordered:
         name = app.app_name or ""
         fields: dict[str, Any] = {"name": name, "scope": app.region, "region": region.name}
-        if app.region == "cn" and _present(app.up_link_addr):
+        # written whatever the scope: what the catalog refuses is left out, never dropped
+        # (adopting without it would clear it)
+        if _present(app.up_link_addr):
             fields["uplink_url"] = app.up_link_addr
         if _present(app.enterprise_project_id) and (
             app.enterprise_project_id != _DEFAULT_ENTERPRISE_PROJECT
@@ -347,7 +353,7 @@ def _templates(
 ) -> list[_Entry]:
     entries: list[_Entry] = []
     newest: dict[tuple[str, str], _Entry] = {}
-    ordered = sorted(region.templates, key=lambda t: (t.create_time or "", t.id), reverse=True)
+    ordered = sorted(region.templates, key=lambda t: t.create_time or "", reverse=True)
     for template in ordered:
         app = apps[template.app_key or ""]
         name = template.template_name or ""
@@ -373,7 +379,7 @@ def _templates(
             fields["type"] = template.template_type
         if universal:
             fields["universal"] = True
-        if scope == "cn" and _present(template.brackets) and template.brackets != "CN":
+        if _present(template.brackets) and template.brackets != "CN":
             fields["brackets"] = template.brackets
         fields["content"] = template.template_content
         variables = [

@@ -123,7 +123,14 @@ def build_estate(emulator: EmulatorProcess, tmp_path: Path) -> Estate:
     b = Builder(emulator, tmp_path)
     cn, intl = "cn-north-4", "ap-southeast-1"
     b.app("shop", "shop-notify", "cn", cn, up_link_addr="https://hooks.example.com/sms/up")
-    b.app("ops", "运营中心", "cn", cn)
+    b.app(
+        "ops",
+        "运营中心",
+        "cn",
+        cn,
+        enterprise_project_id="8d2f6c1e-0f4a-4b7e-9a51-3c2d1e0f9a77",
+        enterprise_project_name="operations",
+    )
     b.app("world", "shop-global", "intl", intl)
     b.upload("licence", cn, "licence.png", "business licence")
     b.upload("attorney", cn, "attorney.png", "power of attorney")
@@ -375,7 +382,13 @@ def test_an_sdk_built_estate_exports_validates_and_adopts_with_zero_writes(
         "uplink_url": "https://hooks.example.com/sms/up",
         "adopt": True,
     }
-    assert apps["运营中心"][0].startswith("app_")
+    ops_key, ops = apps["运营中心"]
+    assert ops_key.startswith("app_")
+    assert (ops["enterprise_project_id"], ops["enterprise_project_name"]) == (
+        "8d2f6c1e-0f4a-4b7e-9a51-3c2d1e0f9a77",
+        "operations",
+    )
+    assert "enterprise_project_id" not in shop  # the default project goes unsaid
     assert apps["shop-global"][1]["region"] == "ap-southeast-1"
     notify_key, notify = signatures["云商城", "NOTIFY_TYPE"]
     assert notify_key.startswith("sig_notify_")
@@ -587,7 +600,7 @@ def test_what_the_catalog_refuses_or_names_twice_is_left_out_and_the_rest_adopte
     done = run_export(env)  # no --region: MSGSMS_REGION; no --output: stdout
     assert done.returncode == 0, done.stderr
     assert {r["method"] for r in emulator.requests(since=before)} == {"GET"}
-    assert "1 apps, 1 signatures, 1 templates; 5 left out as comments" in done.stderr
+    assert "1 app, 1 signature, 1 template; 5 left out as comments" in done.stderr
     assert issued["securitytoken"] not in done.stdout + done.stderr
 
     text = done.stdout
