@@ -175,6 +175,21 @@ class _Entry:
     def left_out(self) -> bool:
         return bool(self.reasons)
 
+    @classmethod
+    def of(
+        cls,
+        kind: Kind,
+        region: str,
+        object_id: str,
+        name: str,
+        fields: dict[str, Any],
+        type_word: str | None = None,
+        **details: Any,
+    ) -> _Entry:
+        """The entry of one live object, its key to be derived from ``name``."""
+        base = _key_base(kind, name, type_word)
+        return cls(kind, name, base, f"{kind}\0{region}\0{object_id}", fields, **details)
+
 
 def _short_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:4]
@@ -259,11 +274,11 @@ def _apps(region: _Region) -> dict[str, _Entry]:
             if _present(app.enterprise_project_name):
                 fields["enterprise_project_name"] = app.enterprise_project_name
         fields["adopt"] = True
-        entry = _Entry(
+        entry = _Entry.of(
             "app",
+            region.name,
+            app.id,
             name,
-            _key_base("app", name),
-            f"app\0{region.name}\0{app.id}",
             fields,
             notes=[
                 "app secret: not exported; the API shows it only when it creates the app, so "
@@ -307,12 +322,13 @@ def _signatures(region: _Region, apps: Mapping[str, _Entry]) -> dict[str, _Entry
             if _present(value):
                 fields[name_of] = value
         fields["adopt"] = True
-        entry = _Entry(
+        entry = _Entry.of(
             "signature",
+            region.name,
+            signature.id,
             name,
-            _key_base("signature", name, kind_word),
-            f"signature\0{region.name}\0{signature.id}",
             fields,
+            kind_word,
             notes=[_status_note(signature.status, signature.review_desc)],
             needs=[app],
         )
@@ -400,11 +416,11 @@ def _templates(
         if _present(template.template_desc):
             fields["description"] = template.template_desc
         fields["adopt"] = True
-        entry = _Entry(
+        entry = _Entry.of(
             "template",
+            region.name,
+            template.id,
             name,
-            _key_base("template", name),
-            f"template\0{region.name}\0{template.id}",
             fields,
             notes=[_status_note(template.flow_status, template.review_desc)],
             needs=needs,

@@ -100,13 +100,44 @@ class Builder:
             request = UploadSignatureFileRequest(file_desc=desc, body=body)
             self.ids[name] = self.sdk(region).upload_signature_file(request).file_id
 
-    def signature(self, name: str, app: str, region: str, **fields: Any) -> None:
-        body = SmsSignatureReq(app_id=self.ids[app], signature_source=0, **fields)
-        created = self.sdk(region).create_signature(CreateSignatureRequest(body=body))
+    def signature(
+        self, name: str, app: str, signature_name: str, signature_type: str, **extra: Any
+    ) -> None:
+        """A company signature of ``app`` (in cn-north-4), not involving a third party unless
+        ``extra`` says so."""
+        body = SmsSignatureReq(
+            app_id=self.ids[app],
+            signature_name=signature_name,
+            signature_type=signature_type,
+            signature_source=0,
+            **{"is_involved_third": "No", **extra},
+        )
+        created = self.sdk("cn-north-4").create_signature(CreateSignatureRequest(body=body))
         self.ids[name] = created.id
 
-    def template(self, name: str, app: str, endpoint: str, **fields: Any) -> None:
-        body = SmsTemplateReq(app_id=self.ids[app], **fields)
+    def template(
+        self,
+        name: str,
+        app: str,
+        template_name: str,
+        content: str,
+        template_type: str = "NOTIFY_TYPE",
+        *,
+        signature: str | None = None,
+        variables: list[SmsTemplateVariableAttrReq] | None = None,
+        endpoint: str = "cn-north-4",
+        **extra: Any,
+    ) -> None:
+        """A template of ``app``, domestic unless ``extra`` gives ``region="intl"``."""
+        body = SmsTemplateReq(
+            app_id=self.ids[app],
+            template_name=template_name,
+            template_content=content,
+            template_type=template_type,
+            sign_id=self.ids[signature] if signature else None,
+            variable_attributes=variables,
+            **{"region": "cn", **extra},
+        )
         created = self.sdk(endpoint).create_template(CreateTemplateRequest(body=body))
         self.ids[name] = created.id
 
@@ -135,51 +166,21 @@ def build_estate(emulator: EmulatorProcess, tmp_path: Path) -> Estate:
     b.upload("licence", cn, "licence.png", "business licence")
     b.upload("attorney", cn, "attorney.png", "power of attorney")
 
+    licence, attorney = b.ids["licence"], b.ids["attorney"]
     b.signature(
-        "notify",
-        "shop",
-        cn,
-        signature_name="云商城",
-        signature_type="NOTIFY_TYPE",
-        is_involved_third="No",
-        file_id=b.ids["licence"],
-        apply_desc="order notices",
+        "notify", "shop", "云商城", "NOTIFY_TYPE", file_id=licence, apply_desc="order notices"
     )
-    b.signature(
-        "code",
-        "shop",
-        cn,
-        signature_name="云商城",
-        signature_type="VERIFY_CODE_TYPE",
-        is_involved_third="No",
-    )
-    b.signature(
-        "promo",
-        "shop",
-        cn,
-        signature_name="ShopCloud",
-        signature_type="PROMOTION_TYPE",
-        is_involved_third="No",
-        qualification_id="Q-123",
-    )
-    b.signature(
-        "ops_rejected",
-        "ops",
-        cn,
-        signature_name="运营中心",
-        signature_type="NOTIFY_TYPE",
-        is_involved_third="No",
-        file_id=b.ids["licence"],
-    )
+    b.signature("code", "shop", "云商城", "VERIFY_CODE_TYPE")
+    b.signature("promo", "shop", "ShopCloud", "PROMOTION_TYPE", qualification_id="Q-123")
+    b.signature("ops_rejected", "ops", "运营中心", "NOTIFY_TYPE", file_id=licence)
     b.signature(
         "partner",
         "ops",
-        cn,
-        signature_name="合作伙伴",
-        signature_type="NOTIFY_TYPE",
+        "合作伙伴",
+        "NOTIFY_TYPE",
         is_involved_third="Yes",
-        power_attorney_fileid=b.ids["attorney"],
-        file_id=b.ids["licence"],
+        power_attorney_fileid=attorney,
+        file_id=licence,
     )
     for name in ("notify", "code", "partner"):
         b.review("signatures", name, "approve")
@@ -188,80 +189,63 @@ def build_estate(emulator: EmulatorProcess, tmp_path: Path) -> Estate:
     b.template(
         "order_shipped",
         "shop",
-        cn,
-        region="cn",
-        template_name="order-shipped",
-        template_content="您的订单${1}已于${2}发货，如有疑问请致电${3}。",
-        template_type="NOTIFY_TYPE",
-        sign_id=b.ids["notify"],
+        "order-shipped",
+        "您的订单${1}已于${2}发货，如有疑问请致电${3}。",
+        signature="notify",
+        variables=_variables((1, "CHARDIGIT"), (2, "DATETIME"), (3, "PHONE")),
         template_desc="sent when an order ships",
-        variable_attributes=_variables((1, "CHARDIGIT"), (2, "DATETIME"), (3, "PHONE")),
     )
     b.template(
         "login_code",
         "shop",
-        cn,
-        region="cn",
-        template_name="login-code",
-        template_content="您的登录验证码为${1}，5分钟内有效。",
-        template_type="VERIFY_CODE_TYPE",
-        sign_id=b.ids["code"],
-        variable_attributes=_variables((1, "CHARDIGIT")),
+        "login-code",
+        "您的登录验证码为${1}，5分钟内有效。",
+        "VERIFY_CODE_TYPE",
+        signature="code",
+        variables=_variables((1, "CHARDIGIT")),
     )
     b.template(
         "spring_sale",
         "shop",
-        cn,
-        region="cn",
-        template_name="春季促销",
-        template_content="会员日：${1}会员专享满300减${2}元。拒收请回复R",
-        template_type="PROMOTION_TYPE",
-        sign_id=b.ids["promo"],
-        variable_attributes=_variables((1, "TEXT", "membership level"), (2, "MONEY")),
+        "春季促销",
+        "会员日：${1}会员专享满300减${2}元。拒收请回复R",
+        "PROMOTION_TYPE",
+        signature="promo",
+        variables=_variables((1, "TEXT", "membership level"), (2, "MONEY")),
     )
     b.template(
         "service_visit",
         "shop",
-        cn,
-        region="cn",
-        template_name="service-visit",
-        template_content="您预约的${1}服务已安排，工程师将于${2}上门。",
-        template_type="NOTIFY_TYPE",
+        "service-visit",
+        "您预约的${1}服务已安排，工程师将于${2}上门。",
+        variables=_variables((1, "TEXT", "service name"), (2, "DATETIME")),
         universal_template=1,
         brackets="GB",
-        variable_attributes=_variables((1, "TEXT", "service name"), (2, "DATETIME")),
     )
     b.template(
         "delay_notice",
         "shop",
-        cn,
-        region="cn",
-        template_name="delay-notice",
-        template_content="您的订单因天气原因延迟发货，给您带来不便敬请谅解。",
-        template_type="NOTIFY_TYPE",
-        sign_id=b.ids["notify"],
+        "delay-notice",
+        "您的订单因天气原因延迟发货，给您带来不便敬请谅解。",
+        signature="notify",
     )
     b.template(
         "ops_alert",
         "ops",
-        cn,
-        region="cn",
-        template_name="ops-alert",
-        template_content="运营告警：${1}",
-        template_type="NOTIFY_TYPE",
-        sign_id=b.ids["ops_rejected"],
-        variable_attributes=_variables((1, "TEXT", "alert text")),
+        "ops-alert",
+        "运营告警：${1}",
+        signature="ops_rejected",
+        variables=_variables((1, "TEXT", "alert text")),
     )
     b.template(
         "global_otp",
         "world",
-        intl,
+        "global-otp",
+        "Your ShopCloud code is ${1}. It expires in 5 minutes.",
+        variables=_variables((1, "CHARDIGIT")),
+        endpoint=intl,
         region="intl",
-        template_name="global-otp",
-        template_content="Your ShopCloud code is ${1}. It expires in 5 minutes.",
-        template_type="NOTIFY_TYPE",
         send_country=[65, 60],
-        variable_attributes=_variables((1, "CHARDIGIT")),
     )
     for name in ("order_shipped", "login_code", "service_visit", "global_otp"):
         b.review("templates", name, "approve")
@@ -542,48 +526,14 @@ def test_what_the_catalog_refuses_or_names_twice_is_left_out_and_the_rest_adopte
     emulator.admin.put("/clock", json={"offset_seconds": 2}).raise_for_status()
     b.app("shop", "shop", "cn", region)
     b.app("spaced", "shop notify", "cn", region)  # the API takes it, the catalog's rules not
-    b.signature(
-        "spaced_sig",
-        "spaced",
-        region,
-        signature_name="空格商城",
-        signature_type="NOTIFY_TYPE",
-        is_involved_third="No",
-    )
-    b.signature(
-        "sig",
-        "shop",
-        region,
-        signature_name="好店",
-        signature_type="PROMOTION_TYPE",
-        is_involved_third="No",
-    )
-    common = {"region": "cn", "template_type": "PROMOTION_TYPE", "sign_id": b.ids["sig"]}
-    b.template(
-        "older_otp",
-        "shop",
-        region,
-        template_name="sale",
-        template_content="旧的促销。拒收请回复R",
-        **common,
-    )
+    b.signature("spaced_sig", "spaced", "空格商城", "NOTIFY_TYPE")
+    b.signature("sig", "shop", "好店", "PROMOTION_TYPE")
+    promo = "PROMOTION_TYPE"
+    b.template("older_sale", "shop", "sale", "旧的促销。拒收请回复R", promo, signature="sig")
     emulator.admin.put("/clock", json={"offset_seconds": 4}).raise_for_status()
-    b.template(
-        "sale",
-        "shop",
-        region,
-        template_name="sale",
-        template_content="新品上市。拒收请回复R",
-        **common,
-    )
-    b.template(  # a promotion without the opt-out text: the review would reject it
-        "no_opt_out",
-        "shop",
-        region,
-        template_name="no-opt-out",
-        template_content="全场五折！",
-        **common,
-    )
+    b.template("sale", "shop", "sale", "新品上市。拒收请回复R", promo, signature="sig")
+    # a promotion without the opt-out text: the review would reject it
+    b.template("no_opt_out", "shop", "no-opt-out", "全场五折！", promo, signature="sig")
     b.review("signatures", "sig", "approve")
     emulator.admin.put("/clock", json={"offset_seconds": 0}).raise_for_status()
 
