@@ -644,6 +644,18 @@ def _problems(text: str) -> list[tuple[str, str, str]]:
     return placed
 
 
+def _require_some(entries: Sequence[_Entry], regions: Sequence[str]) -> None:
+    """Stop when the catalog would declare nothing: what a wrong region or account gives."""
+    if not entries:
+        raise ExportError(
+            f"no apps in {', '.join(regions)}: nothing to export. Check the regions (--region) "
+            "and that the credentials are those of the account that owns the apps"
+        )
+    if all(e.left_out for e in entries):
+        apps = "; ".join(f"{e.name!r}: {e.reasons[0]}" for e in entries if e.kind == "app")
+        raise ExportError(f"nothing can be adopted as it is: every app is left out ({apps})")
+
+
 def export_catalog(
     client: SmsClient,
     regions: Sequence[str],
@@ -671,6 +683,7 @@ def export_catalog(
     header = _header(regions, lambda r: client.endpoint("msgsms", r), now or datetime.now(UTC))
     by_key = {(_SECTIONS[e.kind], e.key): e for e in entries}
     for _ in range(_MAX_ROUNDS):
+        _require_some(entries, regions)
         text = _render(entries, header)
         loaded = yaml.safe_load(text)
         if loaded != _document(entries):

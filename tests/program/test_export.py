@@ -620,6 +620,10 @@ def test_app_filters_the_export_to_the_named_apps(
     assert missing.returncode == 1 and missing.stdout == ""
     assert "no app named 'gamma' in cn-north-4" in missing.stderr
 
+    empty = run_export(export_env(emulator), "--region", "cn-south-1")
+    assert empty.returncode == 1 and empty.stdout == ""
+    assert "export: no apps in cn-south-1: nothing to export. Check the regions" in empty.stderr
+
 
 @pytest.mark.parametrize(
     ("args", "env", "expected"),
@@ -657,6 +661,7 @@ def test_bad_settings_stop_the_export_saying_what_to_do(
 def test_an_expired_security_token_stops_the_export_without_showing_it(
     emulator: EmulatorProcess, tmp_path: Path
 ) -> None:
+    Builder(emulator, tmp_path).app("shop", "shop", "cn", "cn-north-4")
     issued = temporary(emulator)
     env = export_env(
         emulator,
@@ -674,3 +679,15 @@ def test_an_expired_security_token_stops_the_export_without_showing_it(
     assert "Hint: the temporary credentials were refused" in done.stderr
     assert issued["securitytoken"] not in done.stderr and issued["secret"] not in done.stderr
     assert not output.exists()
+
+
+def test_an_export_that_would_declare_nothing_stops_saying_why(
+    emulator: EmulatorProcess, tmp_path: Path
+) -> None:
+    Builder(emulator, tmp_path).app("spaced", "shop notify", "cn", "cn-north-4")
+    done = run_export(export_env(emulator), "--region", "cn-north-4")
+    assert done.returncode == 1 and done.stdout == ""
+    assert (
+        "export: nothing can be adopted as it is: every app is left out ('shop notify': the "
+        "catalog's checks refuse it: may contain only Chinese characters"
+    ) in done.stderr
