@@ -149,7 +149,7 @@ def test_a_security_token_without_a_key_pair_stops_the_provider_with_a_clear_err
 
 @pytest.mark.xfail(
     strict=True,
-    reason="Connection.default_region() in providers/resources/base.py reads msgsms:region and "
+    reason="Connection.default_region() (providers/resources) reads msgsms:region and "
     "HW_REGION_NAME only; it must call providers.client.settings.stack_setting('region', ...)",
 )
 def test_msgsms_region_is_the_region_of_resources_that_name_none(
