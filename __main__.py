@@ -1,8 +1,9 @@
 """The Pulumi program: this stack's catalog, declared as MSGSMS resources.
 
-Stack config (namespace ``msgsms``): ``catalog`` is the catalog file, relative to the project
-root (default ``stacks/<stack>.sms.yaml``); ``region`` is the region of entries that name none
-(else ``HW_REGION_NAME``). A catalog with problems stops the program before any resource is
+Stack config (namespace ``msgsms``), else the environment (``MSGSMS_CATALOG``,
+``MSGSMS_REGION``, then ``HW_REGION_NAME``): ``catalog`` is the catalog file, relative to the
+project root (default ``stacks/<stack>.sms.yaml``); ``region`` is the region of entries that
+name none. A catalog with problems stops the program before any resource is
 declared, listing every problem as ``file:line: path: message``.
 
 Each entry becomes a resource named after its logical key. References become Outputs of the
@@ -20,7 +21,6 @@ are the outcome of the wait.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from typing import Any
 import pulumi
 
 from providers.catalog import EXISTING, Catalog, CatalogError, Reference, load_catalog
+from providers.environment import stack_setting
 from providers.resources import Existing, MsgsmsResource, Reviews, waited
 from providers.spec import BY_NAME, Kind
 
@@ -43,14 +44,16 @@ def _shown(path: Path) -> Path:
 def load_stack_catalog() -> Catalog:
     """Load the catalog named by the stack config, or stop the program listing its problems."""
     config = pulumi.Config("msgsms")
-    configured = Path(config.get("catalog") or f"stacks/{pulumi.get_stack()}.sms.yaml")
+    configured = Path(
+        stack_setting("catalog", config.get("catalog")) or f"stacks/{pulumi.get_stack()}.sms.yaml"
+    )
     path = configured if configured.is_absolute() else ROOT / configured
     if not path.is_file():
         raise pulumi.RunError(
             f"stack {pulumi.get_stack()!r} has no catalog at {_shown(path)}: create it, or point "
             "the stack at one with `pulumi config set msgsms:catalog <path>`"
         )
-    region = config.get("region") or os.environ.get("HW_REGION_NAME")
+    region = stack_setting("region", config.get("region"))
     try:
         catalog = load_catalog(_shown(path), root=ROOT, default_region=region)
     except CatalogError as exc:

@@ -9,6 +9,11 @@ tier. ``--format json`` prints the same as one JSON document for CI tools.
 
 ``guard`` reads ``pulumi preview --json`` and fails (exit status 1) when the preview deletes or
 replaces more than ``--max-deletes`` objects (0 by default), listing them (``providers.guard``).
+
+``export`` writes a catalog of the apps, signatures and templates that exist in some regions,
+every entry adopted (see :mod:`providers.export`). A command line has no stack config: the
+credentials and endpoints come from the environment (``MSGSMS_*``, then Huawei's
+``HUAWEICLOUD_SDK_*`` / ``HW_*`` names), as for the providers.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from typing import Any, TextIO
 from providers import guard, rules
 from providers.catalog import Catalog, CatalogProblem, TemplateEstimate, check_catalog
 from providers.catalog.schema import catalog_schema
+from providers.environment import stack_setting
 from providers.spec import KINDS
 
 __all__ = ["main"]
@@ -69,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         "--region",
         default=None,
         help="region of entries that name none and have no defaults.region "
-        "(the stack's msgsms:region)",
+        "(the stack's msgsms:region; default MSGSMS_REGION, else HW_REGION_NAME)",
     )
     schema = commands.add_parser(
         "schema",
@@ -102,6 +108,53 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="how many objects may be deleted or replaced (0)",
     )
+    export = commands.add_parser(
+        "export",
+        help="write a catalog of the apps, signatures and templates that exist, all adopted",
+        description=(
+            "Read the apps, signatures and templates of the given regions (read-only calls) "
+            "and write them as a catalog whose entries all say adopt: true, so that an `up` "
+            "of it takes them over and writes nothing. Credentials and endpoints come from "
+            "the environment: MSGSMS_ACCESS_KEY, MSGSMS_SECRET_KEY (and "
+            "MSGSMS_SECURITY_TOKEN), MSGSMS_ENDPOINTS, MSGSMS_PROJECT_IDS, ..., or Huawei's "
+            "HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN."
+        ),
+    )
+    export.add_argument(
+        "--region",
+        action="append",
+        dest="regions",
+        default=[],
+        metavar="REGION",
+        help="an endpoint region to export; repeat for more (default MSGSMS_REGION, "
+        "else HW_REGION_NAME)",
+    )
+    export.add_argument(
+        "--app",
+        action="append",
+        dest="apps",
+        default=[],
+        metavar="NAME",
+        help="export only the app with this exact name (and its signatures and templates); "
+        "repeat for more",
+    )
+    export.add_argument(
+        "--output", type=Path, default=None, metavar="FILE", help="write it to FILE, not stdout"
+    )
+    export.add_argument(
+        "--endpoints",
+        default=None,
+        metavar="JSON",
+        help='endpoint overrides, as msgsms:endpoints: {"iam": url, "msgsms": {region: url}} '
+        "(default MSGSMS_ENDPOINTS)",
+    )
+    export.add_argument(
+        "--project-ids",
+        default=None,
+        metavar="JSON",
+        help='project id per region, as msgsms:projectIds: {"cn-north-4": id} '
+        "(default MSGSMS_PROJECT_IDS; else looked up through IAM)",
+    )
     return parser
 
 
@@ -118,10 +171,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = _schema(args.output, sys.stdout)
         elif args.command == "guard":
             status = guard.run(args.preview, args.max_deletes, sys.stdin, sys.stdout, sys.stderr)
+        elif args.command == "export":
+            status = _export(args, sys.stdout, sys.stderr)
         else:
-            status = _validate(
-                args.files, args.format, args.root, args.region, sys.stdout, sys.stderr
-            )
+            region = stack_setting("region", args.region)
+            status = _validate(args.files, args.format, args.root, region, sys.stdout, sys.stderr)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
         return status
     except BrokenPipeError:
@@ -136,6 +190,50 @@ def _schema(output: Path | None, out: TextIO) -> int:
         out.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    # here, not at the top: the offline commands load no HTTP client
+    from providers.client import ClientError, ConfigurationError, Settings, SmsClient
+    from providers.export import ExportError, export_catalog
+
+    prog = f"{_prog()} export"
+    flags = {"endpoints": args.endpoints, "projectIds": args.project_ids}
+    try:
+        settings = Settings.from_config(
+            {key: value for key, value in flags.items() if value is not None},
+            sources={"endpoints": "--endpoints", "projectIds": "--project-ids"},
+        )
+        regions = list(dict.fromkeys(args.regions)) or [stack_setting("region")]
+        if regions == [None]:
+            print(
+                f"{prog}: no region: name one or more with --region REGION (or set MSGSMS_REGION)",
+                file=err,
+            )
+            return EXIT_PROBLEMS
+        with SmsClient(settings) as client:
+            for region in regions:
+                try:
+                    client.endpoint("msgsms", region)
+                except ConfigurationError as exc:
+                    raise ConfigurationError(f"--region {region}: {exc}") from None
+            exported = export_catalog(client, regions, app_names=args.apps)
+    except (ClientError, ExportError) as exc:
+        print(f"{prog}: {exc}", file=err)
+        return EXIT_PROBLEMS
+    if args.output is None:
+        out.write(exported.text)
+        print(f"{prog}: {exported.summary()}", file=err)
+        return EXIT_OK
+    partial = args.output.with_name(args.output.name + ".partial")
+    partial.write_text(exported.text, encoding="utf-8")
+    partial.replace(args.output)
+    print(
+        f"{prog}: wrote {args.output}: {exported.summary()}. Read its notes, then "
+        f"`{_prog()} validate {args.output}`",
+        file=err,
+    )
     return EXIT_OK
 
 

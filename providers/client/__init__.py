@@ -31,7 +31,7 @@ from .errors import (
 from .pagination import MAX_PAGE_SIZE, paginate
 from .regions import REGIONS, Endpoints
 from .retry import NO_RETRY, RetryPolicy
-from .settings import CONFIG_KEYS, NAMESPACE, EndpointOverrides, Settings
+from .settings import CONFIG_KEYS, NAMESPACE, EndpointOverrides, Settings, env_name, stack_setting
 
 __all__ = [
     "CONFIG_KEYS",
@@ -62,6 +62,8 @@ __all__ = [
     "TokenSource",
     "TransportError",
     "WsseAuth",
+    "env_name",
     "models",
     "paginate",
+    "stack_setting",
 ]

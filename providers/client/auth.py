@@ -1,7 +1,8 @@
 """Authentication schemes as `httpx.Auth` classes, usable with any `httpx.Client`.
 
-* `AkSkAuth`: SDK-HMAC-SHA256 signing with an account AK/SK (management API, IAM) or, without
-  a project id, with an app's `app_key`/`app_secret` (SMSApi's "special AK/SK").
+* `AkSkAuth`: SDK-HMAC-SHA256 signing with an account AK/SK, permanent or temporary with its
+  security token (management API, IAM) or, without a project id, with an app's
+  `app_key`/`app_secret` (SMSApi's "special AK/SK").
 * `IamTokenAuth`: a project-scoped IAM token in `X-Auth-Token`, fetched through a
   `TokenSource`, fetched again once when a 401 says the token expired.
 * `WsseAuth`: SMSApi's classic WSSE UsernameToken headers.
@@ -33,6 +34,8 @@ class AkSkAuth(httpx.Auth):
     """Sign every request with SDK-HMAC-SHA256.
 
     With `project_id`, also send `X-Project-Id` as Huawei's SDK does for regional services.
+    With `security_token` (temporary access keys), send it as `X-Security-Token`, set before
+    signing as Huawei's SDK sets it, so the gateway sees it among the signed headers.
     `clock` (UTC `datetime`) is only for tests; the gateway refuses a date 15 minutes off.
     """
 
@@ -44,6 +47,7 @@ class AkSkAuth(httpx.Auth):
         secret_key: str,
         *,
         project_id: str | None = None,
+        security_token: str | None = None,
         clock: Clock = _utcnow,
     ) -> None:
         if not access_key or not secret_key:
@@ -51,14 +55,18 @@ class AkSkAuth(httpx.Auth):
         self._access_key = access_key
         self._secret_key = secret_key
         self._project_id = project_id
+        self._security_token = security_token or None
         self._clock = clock
 
     def __repr__(self) -> str:
-        return f"AkSkAuth(project_id={self._project_id!r})"
+        temporary = ", temporary" if self._security_token else ""
+        return f"AkSkAuth(project_id={self._project_id!r}{temporary})"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         if self._project_id:
             request.headers["X-Project-Id"] = self._project_id
+        if self._security_token:
+            request.headers["X-Security-Token"] = self._security_token
         sign_request(request, self._access_key, self._secret_key, self._clock())
         yield request
 

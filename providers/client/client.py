@@ -121,9 +121,7 @@ class SmsClient:
         self._tokens: dict[str, _RegionTokens] = {}
         if settings.access_key is not None and settings.secret_key is not None:
             self._principal: tuple[str, ...] = ("aksk", settings.access_key.get_secret_value())
-            self._account_auth: httpx.Auth | None = AkSkAuth(
-                settings.access_key.get_secret_value(), settings.secret_key.get_secret_value()
-            )
+            self._account_auth: httpx.Auth | None = self._aksk()
         else:
             self._principal = ("password", settings.iam_domain or "", settings.iam_user or "")
             self._account_auth = None
@@ -249,13 +247,19 @@ class SmsClient:
 
     def _new_auth(self, region: str) -> httpx.Auth:
         if self.settings.auth_mode == "aksk":
-            assert self.settings.access_key is not None and self.settings.secret_key is not None
-            return AkSkAuth(
-                self.settings.access_key.get_secret_value(),
-                self.settings.secret_key.get_secret_value(),
-                project_id=self.project_id(region),
-            )
+            return self._aksk(self.project_id(region))
         return IamTokenAuth(self._region_tokens(region))
+
+    def _aksk(self, project_id: str | None = None) -> AkSkAuth:
+        settings = self.settings
+        assert settings.access_key is not None and settings.secret_key is not None
+        token = settings.security_token
+        return AkSkAuth(
+            settings.access_key.get_secret_value(),
+            settings.secret_key.get_secret_value(),
+            project_id=project_id,
+            security_token=token.get_secret_value() if token is not None else None,
+        )
 
     def _region_tokens(self, region: str) -> _RegionTokens:
         tokens = self._tokens.get(region)

@@ -121,7 +121,7 @@ class ApiError(_RequestFailure):
         self.error_detail = error_detail
         self.request_id = request_id
         self.retry_after = retry_after
-        self.hint = hint_for(error_code, status)
+        self.hint = hint_for(error_code, status, error_msg)
         super().__init__(method=method, path=path, attempts=attempts)
 
     def __str__(self) -> str:
@@ -225,9 +225,20 @@ def _normalise_code(code: str) -> str:
     return "APIG." + code[6:] if code.startswith("APIGW.") else code
 
 
-def hint_for(error_code: str, status: int) -> str | None:
+_SECURITY_TOKEN_HINT = (
+    "the temporary credentials were refused: their security token is missing, not theirs or "
+    "expired. Get a new access key, secret key and security token together and set all three "
+    "(msgsms:accessKey, msgsms:secretKey, msgsms:securityToken, or HUAWEICLOUD_SDK_AK, "
+    "HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN)"
+)
+
+
+def hint_for(error_code: str, status: int, error_msg: str = "") -> str | None:
     """The next step for a known error code (or, failing that, for the HTTP status)."""
-    return HINTS.get(_normalise_code(error_code)) or _STATUS_HINTS.get(status)
+    code = _normalise_code(error_code)
+    if code == "APIG.0301" and "security token" in error_msg.lower():
+        return _SECURITY_TOKEN_HINT
+    return HINTS.get(code) or _STATUS_HINTS.get(status)
 
 
 def _is_send_auth_code(code: str) -> bool:

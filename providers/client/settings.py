@@ -1,14 +1,18 @@
 """Client settings from the stack config (namespace `msgsms`) and the environment.
 
-Stack config keys: `region`, `accessKey`, `secretKey`, `iamUser`, `iamPassword`, `iamDomain`,
-`projectIds` (region -> id), `endpoints` (`{"iam": url, "msgsms": {region: url},
-"smsapi": {region: url}}`), `catalog`. Structured values may be JSON text, as the Pulumi
-provider host hands them over.
+Stack config keys: `region`, `accessKey`, `secretKey`, `securityToken`, `iamUser`,
+`iamPassword`, `iamDomain`, `projectIds` (region -> id), `endpoints` (`{"iam": url,
+"msgsms": {region: url}, "smsapi": {region: url}}`), `catalog`. Structured values may be JSON
+text, as the Pulumi provider host hands them over.
 
-Environment fallbacks, used only for what the config leaves out: `HUAWEICLOUD_SDK_AK` /
-`HW_ACCESS_KEY`, `HUAWEICLOUD_SDK_SK` / `HW_SECRET_KEY` (only when the config names no
-credentials at all), `HUAWEICLOUD_SDK_PROJECT_ID` / `HW_PROJECT_ID` (project of the default
-region), `HW_REGION_NAME`.
+Each key can also come from the environment, in three layers, the first that has it winning:
+the stack config, then `MSGSMS_<KEY>` (`MSGSMS_REGION`, `MSGSMS_ACCESS_KEY`,
+`MSGSMS_PROJECT_IDS`, `MSGSMS_ENDPOINTS`, ...; structured values as JSON text), then the
+names Huawei's SDKs and tools read: `HUAWEICLOUD_SDK_AK` / `HW_ACCESS_KEY`,
+`HUAWEICLOUD_SDK_SK` / `HW_SECRET_KEY`, `HUAWEICLOUD_SDK_SECURITY_TOKEN` / `HW_SECURITY_TOKEN`,
+`HUAWEICLOUD_SDK_PROJECT_ID` / `HW_PROJECT_ID` (project of the default region),
+`HW_REGION_NAME`. Credentials are taken as a whole from the first layer that names any of
+them, so a key pair is never paired with another layer's secret or security token.
 """
 
 from __future__ import annotations
@@ -20,36 +24,37 @@ from typing import Any, Literal, NoReturn
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, model_validator
 
+from providers.environment import (
+    CONFIG_KEYS,
+    CREDENTIAL_KEYS,
+    ENV_PREFIX,
+    LEGACY_ENV,
+    LEGACY_PROJECT_ID,
+    NAMESPACE,
+    env_name,
+    snake_case,
+    stack_setting,
+)
+
 from .errors import ConfigurationError
 from .regions import Endpoints
 
-__all__ = ["CONFIG_KEYS", "NAMESPACE", "EndpointOverrides", "Settings"]
+__all__ = [
+    "CONFIG_KEYS",
+    "ENV_PREFIX",
+    "NAMESPACE",
+    "EndpointOverrides",
+    "Settings",
+    "env_name",
+    "stack_setting",
+]
 
-NAMESPACE = "msgsms"
 DEFAULT_REGION = "cn-north-4"
 
 # stack config key -> Settings field
-_CONFIG_KEYS = {
-    "region": "region",
-    "accessKey": "access_key",
-    "secretKey": "secret_key",
-    "iamUser": "iam_user",
-    "iamPassword": "iam_password",
-    "iamDomain": "iam_domain",
-    "projectIds": "project_ids",
-    "endpoints": "endpoints",
-    "catalog": "catalog",
-}
+_CONFIG_KEYS = {key: snake_case(key) for key in CONFIG_KEYS}
 _FIELD_TO_KEY = {field: key for key, field in _CONFIG_KEYS.items()}
-CONFIG_KEYS = tuple(_CONFIG_KEYS)
-"""The stack config keys of namespace `msgsms` that settings read."""
-_CREDENTIAL_KEYS = ("accessKey", "secretKey", "iamUser", "iamPassword", "iamDomain")
-_ENV = {
-    "access_key": ("HUAWEICLOUD_SDK_AK", "HW_ACCESS_KEY"),
-    "secret_key": ("HUAWEICLOUD_SDK_SK", "HW_SECRET_KEY"),
-    "project_id": ("HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID"),
-    "region": ("HW_REGION_NAME",),
-}
+_STRUCTURED_KEYS = ("projectIds", "endpoints")
 
 
 class EndpointOverrides(BaseModel):
@@ -80,9 +85,10 @@ class Settings(BaseModel):
     """Everything the client needs to reach and authenticate to Huawei Cloud.
 
     Credentials are either `access_key` + `secret_key` (AK/SK signing; preferred when both
-    forms are given) or `iam_user` + `iam_password` + `iam_domain` (project-scoped IAM tokens).
-    Secrets are `SecretStr`: they never show in `repr`, and settings refuse to be pickled
-    (they must never end up in Pulumi state).
+    forms are given), with `security_token` when the keys are temporary ones, or `iam_user` +
+    `iam_password` + `iam_domain` (project-scoped IAM tokens). Secrets are `SecretStr`: they
+    never show in `repr`, and settings refuse to be pickled (they must never end up in Pulumi
+    state).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -90,6 +96,7 @@ class Settings(BaseModel):
     region: str = DEFAULT_REGION
     access_key: SecretStr | None = None
     secret_key: SecretStr | None = None
+    security_token: SecretStr | None = None
     iam_user: str | None = None
     iam_password: SecretStr | None = None
     iam_domain: str | None = None
@@ -99,6 +106,11 @@ class Settings(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
+        if self.security_token is not None and (self.access_key is None or not self.secret_key):
+            raise ValueError(
+                "securityToken: a security token signs together with the temporary access key "
+                "and secret key it was issued with; give accessKey and secretKey too"
+            )
         for region, project_id in self.project_ids.items():
             if (
                 not project_id
@@ -126,15 +138,24 @@ class Settings(BaseModel):
 
     @classmethod
     def from_config(
-        cls, config: Mapping[str, Any], environ: Mapping[str, str] | None = None
+        cls,
+        config: Mapping[str, Any],
+        environ: Mapping[str, str] | None = None,
+        *,
+        sources: Mapping[str, str] | None = None,
     ) -> Settings:
-        """Build settings from stack config values plus the environment fallbacks.
+        """Build settings from stack config values, then `MSGSMS_<KEY>`, then the older
+        environment names (see the module's documentation).
 
         Keys may carry the `msgsms:` namespace or none; keys of other namespaces are ignored.
-        Raises `ConfigurationError` naming the offending key and what to do.
+        `sources` names where the caller took config keys from, for messages (e.g. a
+        command's `{"endpoints": "--endpoints"}`); by default `msgsms:<key>`.
+        Raises `ConfigurationError` naming the offending key or variable and what to do.
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
+        # where each value came from, for messages: `msgsms:<key>` or an environment variable
+        origins: dict[str, str] = {}
         for raw_key, value in config.items():
             namespace, _, key = raw_key.rpartition(":")
             if namespace not in ("", NAMESPACE):
@@ -146,38 +167,50 @@ class Settings(BaseModel):
                 )
             if value is None or value == "":
                 continue
-            if key in ("projectIds", "endpoints"):
-                value = _json_object(key, value)
-            values[_CONFIG_KEYS[key]] = value
+            values[key] = value
+            origins[key] = (sources or {}).get(key, f"{NAMESPACE}:{key}")
 
-        if not any(_CONFIG_KEYS[k] in values for k in _CREDENTIAL_KEYS):
-            for field in ("access_key", "secret_key"):
-                _set_from_env(values, field, env)
-        _set_from_env(values, "region", env)
+        layers = (
+            {key: (env_name(key),) for key in _CONFIG_KEYS},
+            LEGACY_ENV,
+        )
+        for layer in layers:
+            credentials_given = any(key in values for key in CREDENTIAL_KEYS)
+            for key, names in layer.items():
+                if key in values or (credentials_given and key in CREDENTIAL_KEYS):
+                    continue
+                name = next((n for n in names if env.get(n)), None)
+                if name is not None:
+                    values[key] = env[name]
+                    origins[key] = name
+
+        for key in _STRUCTURED_KEYS:
+            if key in values:
+                values[key] = _json_object(origins[key], key, values[key])
         region = values.get("region", DEFAULT_REGION)
-        project_id = _first_env(_ENV["project_id"], env)
-        if project_id and region not in values.get("project_ids", {}):
-            values["project_ids"] = {**values.get("project_ids", {}), region: project_id}
+        project_name = next((n for n in LEGACY_PROJECT_ID if env.get(n)), None)
+        if project_name and region not in values.get("projectIds", {}):
+            values["projectIds"] = {**values.get("projectIds", {}), region: env[project_name]}
+            origins[f"projectIds.{region}"] = project_name
 
-        _require_credentials(values)
+        _require_credentials(values, origins)
         try:
-            return cls(**values)
+            return cls(**{_CONFIG_KEYS[key]: value for key, value in values.items()})
         except ValidationError as exc:
-            raise ConfigurationError(_describe(exc)) from None
+            raise ConfigurationError(_describe(exc, origins)) from None
 
 
-def _first_env(names: tuple[str, ...], env: Mapping[str, str]) -> str | None:
-    return next((env[name] for name in names if env.get(name)), None)
+def _label(key: str, origins: Mapping[str, str], part: str = "") -> str:
+    """Where a setting (or a `part` of a structured one) was given, as the user wrote it."""
+    if part and f"{key}.{part}" in origins:
+        return origins[f"{key}.{part}"]
+    origin = origins.get(key, f"{NAMESPACE}:{key}")
+    if not part:
+        return origin
+    return f"{origin}.{part}" if origin.startswith(f"{NAMESPACE}:") else f"{origin} ({part})"
 
 
-def _set_from_env(values: dict[str, Any], field: str, env: Mapping[str, str]) -> None:
-    if field not in values:
-        value = _first_env(_ENV[field], env)
-        if value:
-            values[field] = value
-
-
-def _json_object(key: str, value: Any) -> Any:
+def _json_object(origin: str, key: str, value: Any) -> Any:
     if isinstance(value, Mapping):
         return dict(value)
     example = (
@@ -189,51 +222,86 @@ def _json_object(key: str, value: Any) -> Any:
         parsed = json.loads(value)
     except (TypeError, ValueError) as exc:
         raise ConfigurationError(
-            f"{NAMESPACE}:{key}: not valid JSON ({exc}); give an object such as {example}"
+            f"{origin}: not valid JSON ({exc}); give an object such as {example}"
         ) from None
     if not isinstance(parsed, dict):
         raise ConfigurationError(
-            f"{NAMESPACE}:{key}: expected a JSON object such as {example}, "
-            f"got {type(parsed).__name__}"
+            f"{origin}: expected a JSON object such as {example}, got {type(parsed).__name__}"
         )
     return parsed
 
 
-def _require_credentials(values: Mapping[str, Any]) -> None:
-    def key(field: str) -> str:
-        env = _ENV.get(field)
-        also = f" (or {' / '.join(env)} in the environment)" if env else ""
-        return f"{NAMESPACE}:{_FIELD_TO_KEY[field]}{also}"
+def _names(key: str, layer: str) -> str:
+    """How `key` is spelt in one layer: the config, `MSGSMS_*` or the older variables."""
+    if layer == "config":
+        return f"{NAMESPACE}:{key}"
+    if layer == "env":
+        return env_name(key)
+    return " / ".join(LEGACY_ENV[key])
 
-    aksk = [f for f in ("access_key", "secret_key") if f in values]
-    password = [f for f in ("iam_user", "iam_password", "iam_domain") if f in values]
-    if len(aksk) == 2:
-        return
-    if aksk:
-        missing = "secret_key" if "access_key" in values else "access_key"
-        raise ConfigurationError(f"{key(missing)} is missing: AK/SK signing needs both keys")
-    if len(password) == 3:
-        return
-    if password:
-        missing_fields = [f for f in ("iam_user", "iam_password", "iam_domain") if f not in values]
+
+def _require_credentials(values: Mapping[str, Any], origins: Mapping[str, str]) -> None:
+    given = [key for key in CREDENTIAL_KEYS if key in values]
+    if not given:
         raise ConfigurationError(
-            ", ".join(key(f) for f in missing_fields)
-            + " missing: IAM password authentication needs iamUser, iamPassword and iamDomain"
+            f"no credentials: set {NAMESPACE}:accessKey and {NAMESPACE}:secretKey (secret), or "
+            f"{NAMESPACE}:iamUser, {NAMESPACE}:iamPassword (secret) and {NAMESPACE}:iamDomain; "
+            "or in the environment MSGSMS_ACCESS_KEY and MSGSMS_SECRET_KEY (or "
+            "HUAWEICLOUD_SDK_AK / HW_ACCESS_KEY and HUAWEICLOUD_SDK_SK / HW_SECRET_KEY), with "
+            "MSGSMS_SECURITY_TOKEN (or HUAWEICLOUD_SDK_SECURITY_TOKEN / HW_SECURITY_TOKEN) for "
+            "temporary keys"
         )
+    origin = origins[given[0]]
+    if origin.startswith(ENV_PREFIX):
+        layer, place = "env", "MSGSMS_* variables"
+    elif any(origin in names for names in LEGACY_ENV.values()):
+        layer, place = "legacy", "HUAWEICLOUD_SDK_* / HW_* variables"
+    else:
+        layer, place = "config", "the stack config"
+    # credentials come from one place as a whole: say so, or the other places look ignored
+    whole = f"(credentials are taken together from {place}, the first place that has any)"
+
+    aksk = [k for k in ("accessKey", "secretKey") if k in values]
+    password = [k for k in ("iamUser", "iamPassword", "iamDomain") if k in values]
+    if len(aksk) == 1:
+        missing = "secretKey" if "accessKey" in values else "accessKey"
+        raise ConfigurationError(
+            f"{_names(missing, layer)} is missing: {origins[aksk[0]]} is set and AK/SK signing "
+            f"needs both keys {whole}"
+        )
+    if "securityToken" in values and not aksk:
+        what = "an IAM password" if password else "no access key pair"
+        raise ConfigurationError(
+            f"{origins['securityToken']} is set with {what}: a security token signs together "
+            "with the temporary access key and secret key it was issued with; set "
+            f"{_names('accessKey', layer)} and {_names('secretKey', layer)} too {whole}"
+        )
+    if aksk or len(password) == 3:
+        return
+    if layer == "legacy":  # only the config and MSGSMS_* spell IAM passwords
+        layer = "env"
+    missing_keys = [k for k in ("iamUser", "iamPassword", "iamDomain") if k not in values]
     raise ConfigurationError(
-        f"no credentials: set {key('access_key')} and {key('secret_key')}, or "
-        f"{NAMESPACE}:iamUser, {NAMESPACE}:iamPassword (secret) and {NAMESPACE}:iamDomain"
+        ", ".join(_names(k, layer) for k in missing_keys)
+        + " missing: IAM password authentication needs iamUser, iamPassword and iamDomain "
+        + whole
     )
 
 
-def _describe(exc: ValidationError) -> str:
+def _describe(exc: ValidationError, origins: Mapping[str, str]) -> str:
     problems = []
     for error in exc.errors():
         loc = [str(part) for part in error["loc"]]
-        if loc:
-            loc[0] = _FIELD_TO_KEY.get(loc[0], loc[0])
         message = error["msg"].removeprefix("Value error, ")
-        # model-level checks name their key at the start of the message
-        where = f"{NAMESPACE}:{'.'.join(loc)}: " if loc else f"{NAMESPACE}:"
-        problems.append(where + message)
+        if loc:
+            key, part = _FIELD_TO_KEY.get(loc[0], loc[0]), ".".join(loc[1:])
+        else:
+            # model-level checks name their key (and part) at the start of the message
+            head, sep, rest = message.partition(": ")
+            if not sep:
+                problems.append(f"{NAMESPACE}: {message}")
+                continue
+            key, _, part = head.partition(".")
+            message = rest
+        problems.append(f"{_label(key, origins, part)}: {message}")
     return "; ".join(problems)

@@ -5,7 +5,6 @@ it holds credentials and an HTTP connection pool.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -15,6 +14,7 @@ from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
 from providers.client import CONFIG_KEYS, NAMESPACE, Settings, SmsClient, models
 from providers.client.cache import KeyLocks
+from providers.environment import stack_setting
 
 from .inventory import Inventory
 from .snapshot import ReadSnapshots
@@ -82,8 +82,9 @@ class Connection:
             self._apps = {}
 
     def default_region(self) -> str | None:
-        """``msgsms:region``, else ``HW_REGION_NAME``: the region of resources that name none."""
-        region = self._config.get(f"{NAMESPACE}:region") or os.environ.get("HW_REGION_NAME")
+        """``msgsms:region``, else ``MSGSMS_REGION``, else ``HW_REGION_NAME``: the region of
+        resources that name none."""
+        region = stack_setting("region", self._config.get(f"{NAMESPACE}:region"))
         return str(region) if region else None
 
     def client(self) -> SmsClient:

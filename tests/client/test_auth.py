@@ -275,3 +275,61 @@ def test_empty_keys_are_refused_early() -> None:
         AkSkAuth("", "sk")
     with pytest.raises(ValueError, match="non-empty"):
         WsseAuth("key", "")
+
+
+def test_temporary_credentials_send_their_security_token_to_msgsms_and_iam(
+    harness: Callable[..., Harness],
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v3/projects":
+            return httpx.Response(
+                200, json={"projects": [{"id": PROJECT, "name": "cn-north-4"}], "links": {}}
+            )
+        return httpx.Response(200, json={"id": "a1"})
+
+    config = {
+        **AKSK,
+        "securityToken": "TEMPORARY-TOKEN",
+        "projectIds": {},
+        "endpoints": {"iam": "http://127.0.0.1:9"},
+    }
+    h = harness(handler, config)
+    h.client.show_app("a1")
+    lookup, show = h.requests
+    for request in (lookup, show):
+        assert request.headers["X-Security-Token"] == "TEMPORARY-TOKEN"
+        signed_headers = request.headers["Authorization"].split("SignedHeaders=")[1]
+        assert "x-security-token" in signed_headers.split(",")[0].split(";")
+    assert "TEMPORARY-TOKEN" not in repr(h.client)
+
+
+def test_permanent_keys_send_no_security_token(harness: Callable[..., Harness]) -> None:
+    h = harness(lambda r: httpx.Response(200, json={"id": "a1"}))
+    h.client.show_app("a1")
+    assert "X-Security-Token" not in h.requests[0].headers
+
+
+def test_a_refused_security_token_says_what_to_do_without_showing_it(
+    harness: Callable[..., Harness],
+) -> None:
+    answer = {
+        "error_code": "APIG.0301",
+        "error_msg": "Incorrect IAM authentication information: security token expires, "
+        "expires_at: 2024-05-01T08:15:00+00:00",
+        "request_id": "r-1",
+    }
+    h = harness(
+        lambda r: httpx.Response(401, json=answer), {**AKSK, "securityToken": "TEMPORARY-TOKEN"}
+    )
+    with pytest.raises(AuthError) as caught:
+        h.client.show_app("a1")
+    message = str(caught.value)
+    assert "security token expires" in message
+    assert "Hint: the temporary credentials were refused" in message
+    assert "HUAWEICLOUD_SDK_SECURITY_TOKEN" in message
+    assert "TEMPORARY-TOKEN" not in message
+
+
+def test_a_temporary_auth_shows_no_token_in_its_repr() -> None:
+    auth = AkSkAuth("AK", "SK-HIDDEN", project_id="p", security_token="TOKEN-HIDDEN")
+    assert "TOKEN-HIDDEN" not in repr(auth) and "temporary" in repr(auth)

@@ -492,3 +492,54 @@ def test_a_wrong_app_secret_is_an_auth_error(sender: Sender) -> None:
     with pytest.raises(AuthError) as caught:
         sender.client.batch_send_sms(body, app_key=sender.app_key, app_secret="not-the-app-secret")
     assert "not-the-app-secret" not in str(caught.value)
+
+
+def _temporary_credentials(emulator: EmulatorProcess, seconds: int = 900) -> dict[str, str]:
+    answer = emulator.admin.post("/temporary-credentials", json={"duration_seconds": seconds})
+    answer.raise_for_status()
+    issued = answer.json()["credential"]
+    return {
+        "accessKey": issued["access"],
+        "secretKey": issued["secret"],
+        "securityToken": issued["securitytoken"],
+    }
+
+
+def test_temporary_credentials_sign_with_their_security_token_until_it_expires(
+    emulator: EmulatorProcess, log: RequestLog
+) -> None:
+    temporary = _temporary_credentials(emulator)
+    # no project ids: the IAM lookup is signed with the temporary key too
+    settings = Settings.from_config({**temporary, "endpoints": emulator.endpoints()}, environ={})
+    with SmsClient(settings, retry=RetryPolicy(sleep=Sleeps()), cache=RenewingCache()) as client:
+        app = client.create_app(AppAddRequest(app_name="temporary", region="cn"))
+        assert [a.id for a in client.list_app_details().results] == [app.id]
+        assert [c[1:] for c in log.calls(count=3)] == [
+            ("GET /v3/projects", 200),
+            (f"POST /v2/{emulator.region('cn-north-4')['project_id']}/msgsms/apps", 200),
+            (f"GET /v2/{emulator.region('cn-north-4')['project_id']}/msgsms/apps", 200),
+        ]
+
+        emulator.admin.put("/clock", json={"offset_seconds": 901}).raise_for_status()
+        with pytest.raises(AuthError) as expired:
+            client.list_app_details()
+    message = f"{expired.value}{expired.value.__dict__}"
+    assert expired.value.error_code == "APIG.0301"
+    assert "security token expires" in expired.value.error_msg
+    assert "Hint: the temporary credentials were refused" in str(expired.value)
+    assert temporary["securityToken"] not in message
+    assert temporary["secretKey"] not in message
+
+
+def test_a_temporary_key_with_another_keys_token_is_refused(
+    emulator: EmulatorProcess, make_client: Callable[..., SmsClient]
+) -> None:
+    first, second = _temporary_credentials(emulator), _temporary_credentials(emulator)
+    project = emulator.region("cn-north-4")["project_id"]
+    client = make_client(
+        **{**first, "securityToken": second["securityToken"]},
+        projectIds={"cn-north-4": project},
+    )
+    with pytest.raises(AuthError, match="security token is invalid") as caught:
+        client.list_app_details()
+    assert second["securityToken"] not in str(caught.value)

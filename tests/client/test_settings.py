@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 
 import pytest
 
 from providers.client import CONFIG_KEYS, NAMESPACE, ConfigurationError, Endpoints, Settings
+from providers.client.settings import env_name, stack_setting
 
 AKSK = {"msgsms:accessKey": "AK123", "msgsms:secretKey": "SK-very-secret"}
 
@@ -99,9 +101,24 @@ def test_no_credentials_names_every_way_to_give_them() -> None:
         assert name in message
 
 
-def test_half_of_a_key_pair_names_the_missing_half() -> None:
-    with pytest.raises(ConfigurationError, match=r"msgsms:secretKey .*HW_SECRET_KEY.* missing"):
-        Settings.from_config({"accessKey": "AK"}, environ={})
+@pytest.mark.parametrize(
+    ("config", "environ", "expected"),
+    [
+        ({"accessKey": "key-1"}, {}, r"^msgsms:secretKey is missing: msgsms:accessKey is set"),
+        ({}, {"MSGSMS_SECRET_KEY": "key-1"}, r"^MSGSMS_ACCESS_KEY is missing: MSGSMS_SECRET_KEY"),
+        (
+            {},
+            {"HW_ACCESS_KEY": "key-1"},
+            r"^HUAWEICLOUD_SDK_SK / HW_SECRET_KEY is missing: HW_ACCESS_KEY is set",
+        ),
+    ],
+)
+def test_half_of_a_key_pair_names_the_missing_half_where_the_other_half_is(
+    config: dict[str, str], environ: dict[str, str], expected: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=expected) as caught:
+        Settings.from_config(config, environ=environ)
+    assert "key-1" not in str(caught.value)
 
 
 def test_incomplete_iam_credentials_name_what_is_missing() -> None:
@@ -157,3 +174,206 @@ def test_config_keys_are_every_key_settings_accept() -> None:
     assert Settings.from_config(config, environ={}).auth_mode == "aksk"
     with pytest.raises(ConfigurationError, match="unknown setting"):
         Settings.from_config({f"{NAMESPACE}:regoin": "cn-north-4"}, environ={})
+
+
+# ------------------------------------------------------------------ MSGSMS_<KEY> variables
+
+EMULATOR_ENDPOINTS = {
+    "iam": "http://127.0.0.1:8790",
+    "msgsms": {"cn-south-1": "http://127.0.0.1:8792"},
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "variable"),
+    [
+        ("region", "MSGSMS_REGION"),
+        ("accessKey", "MSGSMS_ACCESS_KEY"),
+        ("securityToken", "MSGSMS_SECURITY_TOKEN"),
+        ("iamPassword", "MSGSMS_IAM_PASSWORD"),
+        ("projectIds", "MSGSMS_PROJECT_IDS"),
+        ("endpoints", "MSGSMS_ENDPOINTS"),
+        ("catalog", "MSGSMS_CATALOG"),
+    ],
+)
+def test_every_config_key_has_an_upper_snake_case_variable(key: str, variable: str) -> None:
+    assert env_name(key) == variable
+
+
+def test_every_setting_can_come_from_msgsms_variables_structured_ones_as_json() -> None:
+    settings = Settings.from_config(
+        {},
+        environ={
+            "MSGSMS_REGION": "cn-south-1",
+            "MSGSMS_ACCESS_KEY": "AK-env",
+            "MSGSMS_SECRET_KEY": "SK-env",
+            "MSGSMS_SECURITY_TOKEN": "token-env",
+            "MSGSMS_PROJECT_IDS": '{"cn-south-1": "0123456789abcdef0123456789abcdef"}',
+            "MSGSMS_ENDPOINTS": json.dumps(EMULATOR_ENDPOINTS),
+            "MSGSMS_CATALOG": "stacks/prod.sms.yaml",
+        },
+    )
+    assert settings.region == "cn-south-1"
+    assert settings.access_key is not None and settings.access_key.get_secret_value() == "AK-env"
+    assert settings.security_token is not None
+    assert settings.security_token.get_secret_value() == "token-env"
+    assert settings.project_ids == {"cn-south-1": "0123456789abcdef0123456789abcdef"}
+    assert settings.endpoints.as_mapping() == EMULATOR_ENDPOINTS
+    assert settings.catalog == "stacks/prod.sms.yaml"
+
+
+def test_the_stack_config_wins_over_msgsms_variables_which_win_over_older_names() -> None:
+    settings = Settings.from_config(
+        {**AKSK, "msgsms:region": "ap-southeast-1"},
+        environ={
+            "MSGSMS_REGION": "cn-south-1",
+            "HW_REGION_NAME": "cn-north-4",
+            "MSGSMS_ACCESS_KEY": "AK-msgsms",
+            "MSGSMS_SECRET_KEY": "SK-msgsms",
+            "MSGSMS_ENDPOINTS": json.dumps(EMULATOR_ENDPOINTS),
+        },
+    )
+    assert settings.region == "ap-southeast-1"
+    assert settings.access_key is not None and settings.access_key.get_secret_value() == "AK123"
+    assert settings.endpoints.as_mapping() == EMULATOR_ENDPOINTS  # the config has none
+
+    from_env = Settings.from_config(
+        {},
+        environ={
+            "MSGSMS_REGION": "cn-south-1",
+            "HW_REGION_NAME": "cn-north-4",
+            "MSGSMS_ACCESS_KEY": "AK-msgsms",
+            "MSGSMS_SECRET_KEY": "SK-msgsms",
+            "HUAWEICLOUD_SDK_AK": "AK-sdk",
+            "HUAWEICLOUD_SDK_SK": "SK-sdk",
+            "HUAWEICLOUD_SDK_SECURITY_TOKEN": "token-sdk",
+        },
+    )
+    assert from_env.region == "cn-south-1"
+    assert from_env.access_key is not None
+    assert from_env.access_key.get_secret_value() == "AK-msgsms"
+    # the SDK variables' token belongs to the SDK variables' key, not to this one
+    assert from_env.security_token is None
+
+
+def test_older_names_give_temporary_credentials_with_their_security_token() -> None:
+    for token_name in ("HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN"):
+        settings = Settings.from_config(
+            {"region": "cn-north-4"},
+            environ={"HUAWEICLOUD_SDK_AK": "AK", "HW_SECRET_KEY": "SK", token_name: "tok"},
+        )
+        assert settings.security_token is not None
+        assert settings.security_token.get_secret_value() == "tok"
+
+
+def test_config_credentials_ignore_every_credential_of_the_environment() -> None:
+    settings = Settings.from_config(
+        {"iamUser": "ops", "iamPassword": "pw", "iamDomain": "acme"},
+        environ={
+            "MSGSMS_ACCESS_KEY": "a",
+            "MSGSMS_SECRET_KEY": "s",
+            "HUAWEICLOUD_SDK_SECURITY_TOKEN": "t",
+        },
+    )
+    assert settings.auth_mode == "password"
+    assert settings.access_key is None and settings.security_token is None
+
+
+@pytest.mark.parametrize(
+    ("config", "environ", "expected"),
+    [
+        (
+            {"securityToken": "token-value-1"},
+            {},
+            r"^msgsms:securityToken is set with no access key pair: .*"
+            r"set msgsms:accessKey and msgsms:secretKey too",
+        ),
+        (
+            {
+                "securityToken": "token-value-1",
+                "iamUser": "ops",
+                "iamPassword": "pw",
+                "iamDomain": "acme",
+            },
+            {},
+            r"^msgsms:securityToken is set with an IAM password",
+        ),
+        (
+            {},
+            {"HUAWEICLOUD_SDK_SECURITY_TOKEN": "token-value-1"},
+            r"^HUAWEICLOUD_SDK_SECURITY_TOKEN is set with no access key pair: .*"
+            r"HUAWEICLOUD_SDK_AK / HW_ACCESS_KEY and HUAWEICLOUD_SDK_SK / HW_SECRET_KEY",
+        ),
+        (
+            {},
+            {"MSGSMS_SECURITY_TOKEN": "token-value-1", "HUAWEICLOUD_SDK_AK": "AK"},
+            r"^MSGSMS_SECURITY_TOKEN is set with no access key pair: .*MSGSMS_ACCESS_KEY",
+        ),
+    ],
+)
+def test_a_security_token_without_a_key_pair_is_refused_without_showing_it(
+    config: dict[str, str], environ: dict[str, str], expected: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=expected) as caught:
+        Settings.from_config(config, environ=environ)
+    assert "token-value-1" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"MSGSMS_ENDPOINTS": "{not json"}, r"^MSGSMS_ENDPOINTS: not valid JSON"),
+        ({"MSGSMS_PROJECT_IDS": "[1]"}, r"^MSGSMS_PROJECT_IDS: expected a JSON object"),
+        (
+            {"MSGSMS_PROJECT_IDS": '{"cn-north-4": "zz"}'},
+            r"^MSGSMS_PROJECT_IDS \(cn-north-4\): 'zz' is not a project id",
+        ),
+        ({"HW_PROJECT_ID": "zz"}, r"^HW_PROJECT_ID: 'zz' is not a project id"),
+        ({"MSGSMS_REGION": "mars-1"}, r"^MSGSMS_REGION: no msgsms endpoint for region 'mars-1'"),
+        ({"HW_REGION_NAME": "mars-1"}, r"^HW_REGION_NAME: no msgsms endpoint"),
+        ({"MSGSMS_ENDPOINTS": '{"sms": {}}'}, r"^MSGSMS_ENDPOINTS \(sms\): "),
+    ],
+)
+def test_bad_values_from_the_environment_name_their_variable(
+    environ: dict[str, str], expected: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=expected):
+        Settings.from_config(AKSK, environ=environ)
+
+
+def test_variables_outside_the_config_keys_are_not_settings() -> None:
+    # MSGSMS_EMULATOR_PORT and friends belong to tools/stack.py
+    settings = Settings.from_config(AKSK, environ={"MSGSMS_EMULATOR_PORT": "8790"})
+    assert settings.region == "cn-north-4"
+
+
+@pytest.mark.parametrize(
+    ("configured", "environ", "expected"),
+    [
+        ("cn-south-1", {"MSGSMS_REGION": "ap-southeast-1"}, "cn-south-1"),
+        (
+            None,
+            {"MSGSMS_REGION": "ap-southeast-1", "HW_REGION_NAME": "cn-south-1"},
+            "ap-southeast-1",
+        ),
+        ("", {"HW_REGION_NAME": "cn-south-1"}, "cn-south-1"),
+        (None, {}, None),
+    ],
+)
+def test_stack_setting_takes_the_config_then_msgsms_then_older_names(
+    configured: str | None, environ: dict[str, str], expected: str | None
+) -> None:
+    assert stack_setting("region", configured, environ) == expected
+
+
+def test_stack_setting_reads_catalog_and_refuses_unknown_keys() -> None:
+    assert stack_setting("catalog", None, {"MSGSMS_CATALOG": "c.sms.yaml"}) == "c.sms.yaml"
+    with pytest.raises(ValueError, match="'regoin' is not a stack config key"):
+        stack_setting("regoin", None, {})
+
+
+def test_a_security_token_never_shows_in_repr() -> None:
+    settings = Settings.from_config({**AKSK, "securityToken": "token-value-1"}, environ={})
+    assert "token-value-1" not in repr(settings) + str(settings)
+    with pytest.raises(TypeError, match="must not be pickled"):
+        pickle.dumps(settings)

@@ -220,10 +220,19 @@ def _sdk_sign(case: Case, credentials: BasicCredentials | SMSApiCredentials) -> 
         header_params=header_params,
         body=body,
     )
+    if credentials.security_token is not None:
+        # what Credentials.sign_request adds before it hands the request to the signer
+        request.header_params["X-Security-Token"] = credentials.security_token
     return Signer(credentials).sign(request)
 
 
-def _ours(case: Case, project_id: str | None, *, params_by_httpx: bool) -> httpx.Request:
+def _ours(
+    case: Case,
+    project_id: str | None,
+    *,
+    params_by_httpx: bool,
+    security_token: str | None = None,
+) -> httpx.Request:
     url = f"{case.scheme}://{case.host}/v2/" + "/".join(quote(s, safe="") for s in case.segments)
     pairs: list[tuple[str, str | int | float | bool | None]] = [
         (k, str(v).lower() if isinstance(v, bool) else str(v)) for k, v in case.query
@@ -251,7 +260,8 @@ def _ours(case: Case, project_id: str | None, *, params_by_httpx: bool) -> httpx
             case.method, f"{url}?{query}" if query else url, headers=headers, **kwargs
         )
     request.read()
-    return next(AkSkAuth(AK, SK, project_id=project_id).auth_flow(request))
+    auth = AkSkAuth(AK, SK, project_id=project_id, security_token=security_token)
+    return next(auth.auth_flow(request))
 
 
 def _assert_same(ours: httpx.Request, sdk: SdkRequest) -> None:
@@ -265,6 +275,48 @@ def _assert_same(ours: httpx.Request, sdk: SdkRequest) -> None:
 def test_project_signature_equals_huawei_signer(case: Case, params_by_httpx: bool) -> None:
     sdk = _sdk_sign(case, BasicCredentials(AK, SK, PROJECT))
     _assert_same(_ours(case, PROJECT, params_by_httpx=params_by_httpx), sdk)
+
+
+security_token = st.text(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-", min_size=1, max_size=80
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(), security_token)
+def test_temporary_key_signature_with_security_token_equals_huawei_signer(
+    case: Case, token: str
+) -> None:
+    credentials = BasicCredentials(AK, SK, PROJECT).with_security_token(token)
+    sdk = _sdk_sign(case, credentials)
+    ours = _ours(case, PROJECT, params_by_httpx=True, security_token=token)
+    assert ours.headers["X-Security-Token"] == sdk.header_params["X-Security-Token"] == token
+    assert "x-security-token" in ours.headers["Authorization"].split("SignedHeaders=")[1]
+    _assert_same(ours, sdk)
+
+
+def test_the_sdk_itself_puts_the_security_token_among_the_signed_headers() -> None:
+    """What the equivalence above relies on: the SDK's own credentials add the header."""
+    request = SdkRequest(
+        method="GET",
+        schema="https",
+        host="msgsms.cn-north-4.myhuaweicloud.com",
+        resource_path=f"/v2/{PROJECT}/msgsms/apps",
+        query_params=[],
+        header_params={"Content-Type": "application/json", "X-Sdk-Date": DATE},
+    )
+    credentials = BasicCredentials(AK, SK, PROJECT).with_security_token("TOKEN")
+    signed_by_sdk = credentials.sign_request(request)
+    ours = httpx.Request(
+        "GET",
+        f"https://msgsms.cn-north-4.myhuaweicloud.com/v2/{PROJECT}/msgsms/apps",
+        headers={"Content-Type": "application/json", "X-Sdk-Date": DATE},
+    )
+    ours.read()
+    auth = AkSkAuth(AK, SK, project_id=PROJECT, security_token="TOKEN")
+    next(auth.auth_flow(ours))
+    assert ours.headers["Authorization"] == signed_by_sdk.header_params["Authorization"]
+    assert "x-security-token" in ours.headers["Authorization"]
 
 
 @settings(max_examples=150, deadline=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,12 +15,22 @@ DEV = "stacks/dev.sms.yaml"
 BROKEN = "tests/program/catalogs/broken/signature_all_digits.sms.yaml"
 
 
-def run(*args: str, code: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, code: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "providers", *args]
     if code is not None:
         command = [sys.executable, "-c", code, *args]
+    # the region of entries that name none may come from the environment: only the test's
+    environ = {k: v for k, v in os.environ.items() if k not in ("MSGSMS_REGION", "HW_REGION_NAME")}
     return subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+        command,
+        cwd=ROOT,
+        env={**environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -112,6 +123,30 @@ def test_region_option_fills_entries_without_a_region(tmp_path: Path) -> None:
     catalog.write_text("apps:\n  shop: {name: shop, scope: cn}\n", encoding="utf-8")
     assert run("validate", str(catalog)).returncode == 1
     assert run("validate", "--region", "cn-north-4", str(catalog)).returncode == 0
+
+
+def test_without_region_option_the_region_comes_from_the_environment(tmp_path: Path) -> None:
+    catalog = tmp_path / "bare.sms.yaml"
+    catalog.write_text(
+        "apps:\n  shop: {name: shop, scope: cn}\n  world: {name: world, scope: intl}\n"
+        "templates:\n  otp: {app: world, name: otp, content: 'code ${1}', send_countries: [65],"
+        " variables: [{index: 1, type: CHARDIGIT}]}\n",
+        encoding="utf-8",
+    )
+    both = {"MSGSMS_REGION": "ap-southeast-1", "HW_REGION_NAME": "cn-south-1"}
+    for env, region in (
+        (both, "ap-southeast-1"),
+        ({"HW_REGION_NAME": "cn-south-1"}, "cn-south-1"),
+    ):
+        result = run("validate", str(catalog), env=env)
+        assert result.returncode == 0, result.stderr
+        assert _row(result.stdout, "otp")[1] == region
+    given = run("validate", "--region", "cn-north-4", str(catalog), env=both)
+    assert _row(given.stdout, "otp")[1] == "cn-north-4"
+
+
+def _row(table: str, key: str) -> list[str]:
+    return next(line.split() for line in table.splitlines() if line.split()[:1] == [key])
 
 
 def test_usage_errors_exit_2() -> None:
