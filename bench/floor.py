@@ -71,11 +71,11 @@ def _set_latency(emu: EmulatorProcess, milliseconds: int) -> None:
     response.raise_for_status()
 
 
-def floor_engine(state_dir: Path, resources: int) -> Engine:
-    """The floor project with ``resources`` do-nothing resources."""
-    return Engine(
-        FLOOR_PROJECT, "bench", state_dir=state_dir, env={"FLOOR_RESOURCES": str(resources)}
-    )
+def floor_engine(state_dir: Path, resources: int, *, shaped: bool = False) -> Engine:
+    """The floor project with ``resources`` do-nothing resources (shaped like the stack's app
+    and templates with ``shaped``)."""
+    env = {"FLOOR_RESOURCES": str(resources), "FLOOR_SHAPE": "template" if shaped else ""}
+    return Engine(FLOOR_PROJECT, "bench", state_dir=state_dir, env=env)
 
 
 def _ratio(ours: float, floor: float) -> float:
@@ -83,69 +83,86 @@ def _ratio(ours: float, floor: float) -> float:
 
 
 Sample = tuple[float, float]  # wall seconds, CPU seconds
+SIDES = ("ours", "floor", "shaped floor")
 
 
 def _row(
-    name: str, templates: int, latency: int, ours: list[Sample], floor: list[Sample]
+    name: str, templates: int, latency: int, samples: dict[str, list[Sample]]
 ) -> dict[str, Any]:
-    wall = (median([w for w, _ in ours]), median([w for w, _ in floor]))
-    cpu = (median([c for _, c in ours]), median([c for _, c in floor]))
+    wall = {side: median([w for w, _ in samples[side]]) for side in SIDES}
+    cpu = {side: median([c for _, c in samples[side]]) for side in SIDES}
     goal = GOALS.get((name, templates, latency))
-    ratio = _ratio(*wall)
+    ratio = _ratio(wall["ours"], wall["floor"])
     return {
         "pass": name,
         "templates": templates,
         "latency_ms": latency,
-        "rounds": len(ours),
-        "ours_seconds": round(wall[0], 2),
-        "floor_seconds": round(wall[1], 2),
+        "rounds": len(samples["ours"]),
+        "ours_seconds": round(wall["ours"], 2),
+        "floor_seconds": round(wall["floor"], 2),
+        "shaped_floor_seconds": round(wall["shaped floor"], 2),
         "ratio": ratio,
-        "ours_cpu_seconds": round(cpu[0], 2),
-        "floor_cpu_seconds": round(cpu[1], 2),
-        "cpu_ratio": _ratio(*cpu),
+        "shaped_ratio": _ratio(wall["shaped floor"], wall["floor"]),
+        "ours_cpu_seconds": round(cpu["ours"], 2),
+        "floor_cpu_seconds": round(cpu["floor"], 2),
+        "shaped_floor_cpu_seconds": round(cpu["shaped floor"], 2),
+        "cpu_ratio": _ratio(cpu["ours"], cpu["floor"]),
         "goal": goal,
         "met": None if goal is None else ratio <= goal,
     }
 
 
+def _engines(emu: EmulatorProcess, here: Path, templates: int) -> dict[str, Engine]:
+    """Fresh states for the three sides (the floors get as many resources: an app and the
+    templates)."""
+    shutil.rmtree(here, ignore_errors=True)
+    here.mkdir(parents=True)
+    catalog = here / "catalog.sms.yaml"
+    write_catalog(catalog, templates)
+    return {
+        "ours": stack_engine(emu, catalog, here / "ours"),
+        "floor": floor_engine(here / "floor", templates + 1),
+        "shaped floor": floor_engine(here / "shaped", templates + 1, shaped=True),
+    }
+
+
+def _in_turns(engines: dict[str, Engine], turn: int) -> list[tuple[str, Engine]]:
+    """The sides in a rotating order, so that drifts in the machine's load hit each alike."""
+    order = list(engines.items())
+    shift = turn % len(order)
+    return order[shift:] + order[:shift]
+
+
 def _size(
     emu: EmulatorProcess, workdir: Path, templates: int, latency: int, rounds: int
 ) -> list[dict[str, Any]]:
-    emu.reset()
-    _set_latency(emu, latency)
-    here = workdir / f"{templates}-{latency}ms"
-    shutil.rmtree(here, ignore_errors=True)
-    catalog = here / "catalog.sms.yaml"
-    here.mkdir(parents=True)
-    write_catalog(catalog, templates)
-    ours = stack_engine(emu, catalog, here / "ours")
-    floor = floor_engine(here / "floor", templates + 1)  # the app and the templates
-
-    floor_up = _timed(floor.up)
-    since = emu.last_seq()
-    ours_up = _timed(ours.up)
-    created = ours_up[2].changes.get("create", 0)
-    if created != templates + 1:
-        raise RuntimeError(f"up created {created} resources, expected {templates + 1}")
-    requests_up = len(emu.requests(since=since))
-
-    noop: dict[str, list[Sample]] = {"ours": [], "floor": []}
-    since = emu.last_seq()
-    for i in range(rounds):
-        # in turns, each going first every other round, so that load drifts hit both alike
-        order = [("ours", ours), ("floor", floor)]
-        for side, engine in order if i % 2 == 0 else reversed(order):
+    expected = templates + 2  # the stack, the app, the templates
+    up: dict[str, list[Sample]] = {side: [] for side in SIDES}
+    requests_up = 0
+    for turn in range(rounds):
+        emu.reset()
+        _set_latency(emu, latency)
+        engines = _engines(emu, workdir / f"{templates}-{latency}ms", templates)
+        for side, engine in _in_turns(engines, turn):
+            since = emu.last_seq()
             wall, cpu, summary = _timed(engine.up)
-            if set(summary.changes) != {"same"}:
-                raise RuntimeError(f"the no-op up of {side} changed {dict(summary.changes)}")
+            if summary.changes.get("create", 0) != expected:
+                raise RuntimeError(f"the up of {side} made {dict(summary.changes)}")
+            up[side].append((wall, cpu))
+            if side == "ours":
+                requests_up = len(emu.requests(since=since))
+
+    noop: dict[str, list[Sample]] = {side: [] for side in SIDES}
+    since = emu.last_seq()
+    for turn in range(rounds):
+        for side, engine in _in_turns(engines, turn):
+            wall, cpu, summary = _timed(engine.up)
+            if dict(summary.changes) != {"same": expected}:
+                raise RuntimeError(f"the no-op up of {side} made {dict(summary.changes)}")
             noop[side].append((wall, cpu))
-    requests_noop = len(emu.requests(since=since))
-    rows = [
-        _row("up", templates, latency, [ours_up[:2]], [floor_up[:2]]),
-        _row("no-op up", templates, latency, noop["ours"], noop["floor"]),
-    ]
+    rows = [_row("up", templates, latency, up), _row("no-op up", templates, latency, noop)]
     rows[0]["api_requests"] = requests_up
-    rows[1]["api_requests"] = requests_noop
+    rows[1]["api_requests"] = len(emu.requests(since=since))
     return rows
 
 

@@ -38,7 +38,7 @@ CREDENTIAL_KEYS = (
 )
 """The config keys that are credentials: taken together from one place."""
 
-CONFIG_KEYS = ("region", *CREDENTIAL_KEYS, "projectIds", "endpoints", "catalog")
+CONFIG_KEYS = ("region", *CREDENTIAL_KEYS, "projectIds", "endpoints", "hostThreads", "catalog")
 """The stack config keys of namespace `msgsms`."""
 
 LEGACY_ENV: Mapping[str, tuple[str, ...]] = {

@@ -173,6 +173,7 @@ class Engine:
                     monitor=monitor.address,
                     preview=preview,
                     env={**os.environ, **self.env, **self.config.program_env()},
+                    parallel=self.parallel,
                 ) as program,
             ):
                 code = program.wait(self.program_timeout)

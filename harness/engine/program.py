@@ -27,9 +27,10 @@ class ProgramRun:
         monitor: str,
         preview: bool,
         env: Mapping[str, str],
+        parallel: int,
     ) -> None:
         command = [python, "-u", str(PROGRAM_HOST), "--monitor", monitor]
-        command += ["--project", project, "--stack", stack]
+        command += ["--project", project, "--stack", stack, "--parallel", str(parallel)]
         if preview:
             command.append("--preview")
         self.lines: list[str] = []

@@ -1,11 +1,14 @@
 """Run a Pulumi program under ``set_mocks`` with a monitor that forwards to the offline engine.
 
 Started by the engine as ``python -u program_host.py --monitor ADDR --project P --stack S
-[--preview]`` with the project root as working directory and the stack config in
+--parallel N [--preview]`` with the project root as working directory and the stack config in
 ``PULUMI_CONFIG``. The program's ``__main__.py`` runs as the Python language host runs it
 (``runpy.run_path`` of the project folder); every registration goes to the engine, which
 performs the step against the real provider process and answers with real outputs (unknowns
-in a preview). Stack exports are registered as the stack's outputs at the end.
+in a preview). Stack exports are registered as the stack's outputs at the end. As in the
+language host (``pulumi-language-python-exec``), the event loop's default executor, where the
+SDK makes its blocking gRPC calls, has ``4 x parallel`` threads: with asyncio's default (a
+few per CPU) the program could only have that many registrations in flight.
 
 This file runs as a script in a fresh interpreter: it imports only the Pulumi SDK.
 """
@@ -19,6 +22,7 @@ import os
 import runpy
 import sys
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import grpc
@@ -113,6 +117,7 @@ def main() -> int:
     parser.add_argument("--monitor", required=True)
     parser.add_argument("--project", required=True)
     parser.add_argument("--stack", required=True)
+    parser.add_argument("--parallel", type=int, default=None)
     parser.add_argument("--preview", action="store_true")
     args = parser.parse_args()
 
@@ -122,6 +127,8 @@ def main() -> int:
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    if args.parallel is not None:
+        loop.set_default_executor(ThreadPoolExecutor(max_workers=max(args.parallel, 1) * 4))
     mocks.set_mocks(
         _NoMocks(),
         project=args.project,

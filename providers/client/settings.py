@@ -22,7 +22,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, Literal, NoReturn
 
-from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from providers.environment import (
     CONFIG_KEYS,
@@ -50,6 +50,8 @@ __all__ = [
 ]
 
 DEFAULT_REGION = "cn-north-4"
+#: How many provider calls the provider host serves at once by default (Pulumi's serves 4).
+DEFAULT_HOST_THREADS = 16
 
 # stack config key -> Settings field
 _CONFIG_KEYS = {key: snake_case(key) for key in CONFIG_KEYS}
@@ -102,6 +104,7 @@ class Settings(BaseModel):
     iam_domain: str | None = None
     project_ids: dict[str, str] = {}
     endpoints: EndpointOverrides = EndpointOverrides()
+    host_threads: int = Field(DEFAULT_HOST_THREADS, ge=4, le=64)
     catalog: str | None = None
 
     @model_validator(mode="after")
@@ -125,6 +128,23 @@ class Settings(BaseModel):
         except ConfigurationError as exc:
             raise ValueError(f"region: {exc}") from None
         return self
+
+    @classmethod
+    def host_threads_of(
+        cls, config: Mapping[str, Any], environ: Mapping[str, str] | None = None
+    ) -> int:
+        """``msgsms:hostThreads`` (else ``MSGSMS_HOST_THREADS``) alone, checked as the settings
+        check it: it applies from the provider's first call, before any credentials are
+        needed."""
+        configured = config.get(f"{NAMESPACE}:hostThreads")
+        value = stack_setting("hostThreads", configured, environ)
+        if value is None:
+            return DEFAULT_HOST_THREADS
+        origin = f"{NAMESPACE}:hostThreads" if configured else env_name("hostThreads")
+        try:
+            return cls(host_threads=value).host_threads
+        except ValidationError as exc:
+            raise ConfigurationError(_describe(exc, {"hostThreads": origin})) from None
 
     @property
     def auth_mode(self) -> Literal["aksk", "password"]:

@@ -16,6 +16,7 @@ from providers.client import CONFIG_KEYS, NAMESPACE, Settings, SmsClient, models
 from providers.client.cache import KeyLocks
 from providers.environment import stack_setting
 
+from . import host
 from .inventory import Inventory
 from .snapshot import ReadSnapshots
 
@@ -127,9 +128,12 @@ class ConfiguredProvider(ResourceProvider):
         self._connection = Connection()
 
     def configure(self, req: ConfigureRequest) -> None:
-        self._connection.configure(
-            {f"{NAMESPACE}:{key}": req.config.get(f"{NAMESPACE}:{key}") for key in CONFIG_KEYS}
-        )
+        config = {f"{NAMESPACE}:{key}": req.config.get(f"{NAMESPACE}:{key}") for key in CONFIG_KEYS}
+        self._connection.configure(config)
+        # The host configures a provider in its first call (a Check, which the engine makes
+        # before any Create of the kind): from then on the host may serve more calls at once
+        # than its four threads, and calls that wait on the API no longer queue behind four.
+        host.widen(Settings.host_threads_of(config))
 
     def _client(self) -> SmsClient:
         return self._connection.client()

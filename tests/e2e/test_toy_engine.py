@@ -9,23 +9,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
 
 from harness.engine import Engine, PassFailed, PassSummary
 from harness.engine.state import Checkpoint, PendingOperation
 from tests.e2e.conftest import Toy
-
-WAIT_SECONDS = 60.0
-
-
-def wait_until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.02)
+from tests.support.waiting import WAIT_SECONDS, wait_until
 
 
 def test_four_blocked_creates_hold_every_host_thread_and_the_run_still_ends(

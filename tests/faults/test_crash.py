@@ -9,8 +9,6 @@ further `up` converges to the declared state.
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,21 +28,13 @@ from tests.faults.stack import (
     example_stack,
     load_variant,
 )
+from tests.support.waiting import WAIT_SECONDS, wait_until
 
 pytestmark = pytest.mark.slow
 
 WRITERS = 3
 #: Acknowledged writes to wait for before the kill.
 WRITES_BEFORE_KILL = 40
-WAIT_SECONDS = 60.0
-
-
-def wait_until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.02)
 
 
 @dataclass

@@ -92,9 +92,10 @@ class Reviewer:
 
 
 @contextmanager
-def intercepted(emu: EmulatorProcess) -> Iterator[tuple[Deployment, Interceptor]]:
+def intercepted(emu: EmulatorProcess, **settings: str) -> Iterator[tuple[Deployment, Interceptor]]:
     """A provider host of its own whose API requests pass through an :class:`Interceptor`,
-    for tests that stop or cut one chosen request."""
+    for tests that stop or cut one chosen request; ``settings`` are further ``msgsms`` stack
+    settings (``hostThreads="4"``)."""
     regions: dict[str, dict[str, str]] = emu.info["regions"]
     upstreams = [emu.iam_url, *(r["msgsms_url"] for r in regions.values())]
     with (
@@ -103,5 +104,6 @@ def intercepted(emu: EmulatorProcess) -> Iterator[tuple[Deployment, Interceptor]
     ):
         config = stack_config(emu)
         config["msgsms:endpoints"] = interceptor.endpoints(emu.endpoints())
+        config.update({f"msgsms:{key}": value for key, value in settings.items()})
         host.configure(config)
         yield Deployment(host, emu), interceptor

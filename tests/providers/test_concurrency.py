@@ -1,17 +1,22 @@
-"""One provider process serves the engine's concurrent calls (up to 4 gRPC workers)."""
+"""One provider process serves the engine's concurrent calls (up to ``msgsms:hostThreads``)."""
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+import pytest
 
 from harness import PROJECT_ROOT
 from harness.emulator import EmulatorProcess, objects, set_review
 from harness.provider_host import ProviderHost
 from harness.sequences import Deployment, State, stack_config
 from harness.wire import secret
+from providers.client import ConfigurationError, Settings
 from providers.resources import ReviewsProvider, SignatureProvider
-from tests.providers.support import signature_inputs
+from tests.providers.support import intercepted, signature_inputs
+from tests.support.waiting import wait_until
 
 NAMES = ["云商城", "云物流", "云支付", "云会员", "云售后", "云仓储", "云客服", "云营销"]
 
@@ -82,3 +87,40 @@ def test_concurrent_calls_share_one_iam_token(
     assert len({s.id for s in states}) == len(NAMES)
     tokens = [r for r in emulator.requests(since=since, api="iam") if r["method"] == "POST"]
     assert len(tokens) == 1
+
+
+@pytest.mark.parametrize(("settings", "at_once"), [({}, 8), ({"hostThreads": "4"}, 4)])
+def test_the_host_serves_more_than_four_calls_at_once(
+    emulator: EmulatorProcess, settings: dict[str, str], at_once: int
+) -> None:
+    """Pulumi's host serves a dynamic provider's calls with four threads; the providers let it
+    serve ``msgsms:hostThreads`` (16 by default): eight creates held at the API are all under
+    way together, so a slow API is not waited on four requests at a time. With
+    ``hostThreads: 4`` the fifth create waits for a thread, as under the unchanged host."""
+    with intercepted(emulator, **settings) as (deployment, proxy):
+        app = deployment.app()
+        deployment.create(SignatureProvider, "first", signature(app, "云首页"))
+        held = proxy.on("POST", r"/msgsms/signatures$", "hold", times=len(NAMES))
+        with ThreadPoolExecutor(len(NAMES)) as pool:
+            creates = [
+                pool.submit(deployment.create, SignatureProvider, name, signature(app, name))
+                for name in NAMES
+            ]
+            wait_until(lambda: len(held.hits) == at_once, f"{at_once} creates at the API")
+            time.sleep(1.0)  # time enough for more, were more threads free
+            assert len(held.hits) == at_once
+            held.release()
+            states = [create.result() for create in creates]
+    assert sorted(s["signature_name"] for s in states) == sorted(NAMES)
+    assert len(proxy.requests("POST", r"/msgsms/signatures$")) == len(NAMES) + 1
+
+
+def test_a_wrong_host_threads_setting_is_named() -> None:
+    with pytest.raises(
+        ConfigurationError, match=r"msgsms:hostThreads: .*greater than or equal to 4"
+    ):
+        Settings.host_threads_of({"msgsms:hostThreads": "2"}, environ={})
+    with pytest.raises(ConfigurationError, match=r"MSGSMS_HOST_THREADS: .*valid integer"):
+        Settings.host_threads_of({}, environ={"MSGSMS_HOST_THREADS": "many"})
+    assert Settings.host_threads_of({}, environ={}) == 16
+    assert Settings.host_threads_of({"msgsms:hostThreads": "32"}, environ={}) == 32

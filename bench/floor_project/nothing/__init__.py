@@ -1,5 +1,5 @@
 """A dynamic provider that does nothing: check passes its inputs, diff finds no change,
-create names the resource after its key, read and delete have nothing to do."""
+create names the resource after its ``key`` input, read and delete have nothing to do."""
 
 from typing import Any
 
@@ -33,5 +33,5 @@ class Nothing(ResourceProvider):
 
 
 class Thing(Resource, module="floor", name="Thing"):
-    def __init__(self, name: str, *, key: str, content: str) -> None:
-        super().__init__(Nothing(), name, {"key": key, "content": content}, None)
+    def __init__(self, name: str, props: dict[str, Any]) -> None:
+        super().__init__(Nothing(), name, props, None)
