@@ -14,8 +14,9 @@ with SmsClient(settings) as client:
 
 from . import models
 from .auth import AkSkAuth, IamTokenAuth, TokenSource, WsseAuth
+from .base import DEFAULT_TIMEOUT
 from .cache import PROCESS_CACHE, RenewingCache
-from .client import DEFAULT_TIMEOUT, SendScheme, SmsClient
+from .client import SmsClient
 from .errors import (
     ApiError,
     AuthError,
@@ -31,6 +32,7 @@ from .errors import (
 from .pagination import MAX_PAGE_SIZE, paginate
 from .regions import REGIONS, Endpoints
 from .retry import NO_RETRY, RetryPolicy
+from .send import SendScheme
 from .settings import CONFIG_KEYS, NAMESPACE, EndpointOverrides, Settings, env_name, stack_setting
 
 __all__ = [
