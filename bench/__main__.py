@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import overhead, scaling, steps, throughput
+from . import floor, overhead, reviews, scaling, steps, throughput
 from .machine import describe, load_average
 from .report import render
 
@@ -26,6 +26,8 @@ BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     # the timing-sensitive ones first, while the machine is quietest
     "overhead": overhead.run,
     "throughput": throughput.run,
+    "floor": floor.run,
+    "reviews": reviews.run,
     "steps": steps.run,
     "scaling": scaling.run,
 }

@@ -7,6 +7,12 @@ threads, a program process and a provider process per pass) on the same machine 
 time, so the ratio says what the msgsms program, providers and API calls add to what Pulumi
 itself costs.
 
+A third side, the shaped floor, is the same do-nothing provider with resources shaped like
+ours (``FLOOR_SHAPE=template``: an app and templates with the inputs of the catalog's, the
+templates depending on the app's id, four outputs each, the same stack exports). Its ratio to
+the floor is what the Pulumi SDK charges for that shape alone; ours over the shaped floor is
+what the msgsms code adds.
+
 For each size (templates of one app) and each emulated API latency (the emulator's fault
 engine delays every API request, IAM included):
 

@@ -40,10 +40,10 @@ PASSES = ("preview", "up", "preview (no changes)", "up (no-op)", "refresh", "ref
 PROVIDER_LIMIT = 2048
 
 
-def write_catalog(path: Path, templates: int) -> None:
+def write_catalog(path: Path, templates: int, wait_for: str = "none") -> None:
     """One domestic app and ``templates`` universal notification templates."""
     catalog = {
-        "defaults": {"region": "cn-north-4", "wait_for": "none"},
+        "defaults": {"region": "cn-north-4", "wait_for": wait_for},
         "apps": {"bench": {"name": "bench-scale", "scope": "cn"}},
         "templates": {
             f"notice_{i:04d}": {

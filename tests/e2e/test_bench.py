@@ -31,7 +31,7 @@ def test_the_benchmarks_run_in_quick_mode_and_write_their_results(tmp_path: Path
     [data] = tmp_path.glob("*-quick.json")
     results = json.loads(data.read_text(encoding="utf-8"))
     benchmarks = results["benchmarks"]
-    assert set(benchmarks) == {"overhead", "throughput", "steps", "scaling"}
+    assert set(benchmarks) == {"overhead", "throughput", "floor", "reviews", "steps", "scaling"}
     assert not [name for name, section in benchmarks.items() if "error" in section]
     assert len(results["load_average"]["start"]) == len(results["load_average"]["end"]) == 3
     markdown = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
@@ -45,6 +45,24 @@ def test_the_benchmarks_run_in_quick_mode_and_write_their_results(tmp_path: Path
     table = benchmarks["steps"]["table"]
     assert {kind: row["same"] for kind, row in table.items()} == dict.fromkeys(table, 0)
     assert table["SignatureFile"]["update"] is None
+
+    floor = benchmarks["floor"]["rows"]
+    assert [(r["pass"], r["templates"], r["latency_ms"]) for r in floor] == [
+        (name, size, latency)
+        for size in (5, 20)
+        for latency in (0, 100)
+        for name in ("up", "no-op up")
+    ]
+    for row in floor:  # a no-op asks nothing; an up asks at least one POST per template
+        assert row["api_requests"] == 0 if row["pass"] == "no-op up" else row["api_requests"] > 0
+        assert row["floor_seconds"] > 0 and row["ratio"] > 0
+    assert "## The stack against a do-nothing dynamic provider" in markdown
+
+    [reviews] = benchmarks["reviews"]["rows"]
+    assert reviews["templates"] == 6 and reviews["polls"] >= 1
+    assert reviews["lists_per_poll"] == reviews["lists_per_poll_goal"] == 1
+    assert reviews["single_reads"] == 0  # the wait reads lists, never one template
+    assert "## Review waits" in markdown
 
     for size in benchmarks["scaling"]["sizes"]:
         by_pass = {p["pass"]: p for p in size["passes"]}
