@@ -7,7 +7,10 @@ app, a signature file, a signature and a template. The request log is read aroun
 Reviews are decided by the bench (manual review) so that every step meets the state it needs:
 updates of reviewed objects happen while they are rejected, replacements while approved.
 "refresh" reads a settled object (approved, unchanged since the last read); "refresh after a
-change" is the first read after its review was decided.
+change" is the first read after its review was decided. A template's "create" is the second
+of its app in the provider process; the first one, measured apart, also lists the app's
+templates once (the lookup that takes over what a killed run created), so in a catalog of N
+templates of an app a create costs 1 + 2/N requests.
 """
 
 from __future__ import annotations
@@ -40,8 +43,18 @@ STEPS = ("create", "same", "update", "replace", "refresh", CHANGED_REFRESH, "del
 KINDS = tuple(kind.title for kind in spec.KINDS)
 Prepare = Callable[[State], None]
 Decision = Literal["approve", "reject"]
-#: Step kind -> the most API requests one resource may take.
-TARGETS = {"same": 0, "refresh": 1}
+#: The first template create of an app in a provider process also lists the app's templates
+#: once (how a create killed in an earlier run is found and taken over, not made again).
+FIRST_CREATE = "create, the first of its app in a run"
+#: (step kind, resource type or None for every type) -> the most API requests one resource
+#: may take.
+TARGETS: dict[tuple[str, str | None], int] = {
+    ("same", None): 0,
+    ("refresh", None): 1,
+    ("create", "Template"): 1,
+    ("update", "Template"): 2,
+    ("replace", "Template"): 3,  # its create and at most one read, and the delete
+}
 
 CONTENT = "您的订单${1}已于${2}发货，快递单号${3}。"
 VARIABLES = [
@@ -172,6 +185,9 @@ def _scenarios(d: Deployment, emu: EmulatorProcess, meter: Meter, workdir: Path)
         "signature_name": "云商城",
         "variable_attributes": VARIABLES,
     }
+    first_inputs = {**template_inputs, "template_name": "order-paid"}
+    with meter.step("Template", FIRST_CREATE):
+        d.create(TemplateProvider, "paid", first_inputs)
     with meter.step("Template", "create"):
         template = d.create(TemplateProvider, "shipped", template_inputs)
     _lifecycle(
@@ -194,11 +210,11 @@ def _table(rows: list[dict[str, Any]]) -> dict[str, dict[str, int | None]]:
 
 def _targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     checks = []
-    for step, most in TARGETS.items():
-        measured = [r["requests"] for r in rows if r["step"] == step]
+    for (step, kind), most in TARGETS.items():
+        measured = [r["requests"] for r in rows if r["step"] == step and kind in (None, r["type"])]
         checks.append(
             {
-                "target": f"{step} ≤ {most} per resource",
+                "target": f"{kind or 'every resource'}: {step} ≤ {most}",
                 "worst": max(measured),
                 "met": max(measured) <= most,
             }

@@ -45,6 +45,9 @@ def test_the_benchmarks_run_in_quick_mode_and_write_their_results(tmp_path: Path
     table = benchmarks["steps"]["table"]
     assert {kind: row["same"] for kind, row in table.items()} == dict.fromkeys(table, 0)
     assert table["SignatureFile"]["update"] is None
+    targets = {t["target"]: t["met"] for t in benchmarks["steps"]["targets"]}
+    assert targets["Template: create ≤ 1"] and targets["Template: replace ≤ 3"]
+    assert table["Template"]["create"] == 1  # its POST alone
 
     floor = benchmarks["floor"]["rows"]
     assert [(r["pass"], r["templates"], r["latency_ms"]) for r in floor] == [
