@@ -204,6 +204,7 @@ def _floor(section: dict[str, Any]) -> str:
             r["templates"],
             r["latency_ms"],
             _seconds(r["ours_seconds"]),
+            _seconds(r["four_threads_seconds"]),
             _seconds(r["floor_seconds"]),
             f"{r['ratio']}×",
             "—" if r["goal"] is None else f"≤ {r['goal']}×",
@@ -220,6 +221,7 @@ def _floor(section: dict[str, Any]) -> str:
         "templates",
         "latency ms",
         "ours s",
+        "ours, 4 host threads s",
         "floor s",
         "ratio",
         "goal",
@@ -232,7 +234,9 @@ def _floor(section: dict[str, Any]) -> str:
     rounds = section["rows"][0]["rounds"] if section["rows"] else 0
     return (
         "The stack (one app, N templates) against the floor: as many dynamic resources whose "
-        "provider does nothing (`bench/floor_project`), and the shaped floor: the same "
+        "provider does nothing (`bench/floor_project`). Beside them: ours with the provider "
+        "host's pool at Pulumi's four threads (`msgsms:hostThreads: 4`, the default is 16), "
+        "and the shaped floor: the same "
         "do-nothing provider with resources shaped like ours (the inputs, dependency, outputs "
         f"and exports of an app and its templates). Medians of {rounds} round(s), the sides in "
         "rotating order; wall seconds, CPU seconds of the engine, program and provider "

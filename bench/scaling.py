@@ -40,11 +40,13 @@ PASSES = ("preview", "up", "preview (no changes)", "up (no-op)", "refresh", "ref
 PROVIDER_LIMIT = 2048
 
 
-def write_catalog(path: Path, templates: int, wait_for: str = "none") -> None:
+def write_catalog(
+    path: Path, templates: int, wait_for: str = "none", app_name: str = "bench-scale"
+) -> None:
     """One domestic app and ``templates`` universal notification templates."""
     catalog = {
         "defaults": {"region": "cn-north-4", "wait_for": wait_for},
-        "apps": {"bench": {"name": "bench-scale", "scope": "cn"}},
+        "apps": {"bench": {"name": app_name, "scope": "cn"}},
         "templates": {
             f"notice_{i:04d}": {
                 "app": "bench",

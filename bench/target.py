@@ -53,13 +53,20 @@ def client(emu: EmulatorProcess, auth: AuthMode = "aksk") -> SmsClient:
     return SmsClient(Settings.from_config(client_config(emu, auth), environ={}))
 
 
-def stack_engine(emu: EmulatorProcess, catalog: Path, state_dir: Path) -> Engine:
-    """The offline engine for this project's ``dev`` stack with ``catalog``, against ``emu``."""
+def stack_engine(
+    emu: EmulatorProcess, catalog: Path, state_dir: Path, config: dict[str, Any] | None = None
+) -> Engine:
+    """The offline engine for this project's ``dev`` stack with ``catalog``, against ``emu``
+    (``config``: more stack config, e.g. ``{"msgsms:hostThreads": "4"}``)."""
     return Engine(
         ROOT,
         STACK,
         state_dir=state_dir,
-        config={"msgsms:catalog": str(catalog), "msgsms:endpoints": endpoints(emu)},
+        config={
+            "msgsms:catalog": str(catalog),
+            "msgsms:endpoints": endpoints(emu),
+            **(config or {}),
+        },
         secrets={
             "msgsms:accessKey": emu.info["access_key"],
             "msgsms:secretKey": emu.info["secret_key"],

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from harness.emulator import EmulatorProcess, start_emulator
+from providers.resources.connection import forget_created_apps
 
 #: The shared emulator decides reviews after one second, so approval-dependent tests stay fast.
 SESSION_FLAGS = ("--review-delay", "1")
@@ -26,3 +27,10 @@ def emulator(emulator_session: EmulatorProcess) -> EmulatorProcess:
         emulator_session.start()
     emulator_session.reset()
     return emulator_session
+
+
+@pytest.fixture(autouse=True)
+def _new_provider_process() -> None:
+    """Providers run in-process start each test as a new provider process would: with no app
+    created by it (what every provider of a process shares)."""
+    forget_created_apps()

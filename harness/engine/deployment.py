@@ -15,8 +15,13 @@ How it follows the engine (``pkg/resource/deploy``):
   one at a time (the step generator's event loop: alias lookup, ``Check``, ``Diff``, the
   choice of step), and the steps run in a pool of ``parallel`` workers (the step executor;
   the CLI's default is 4 x GOMAXPROCS). The provider host serves every call with four
-  threads, so a call that blocks (a long ``Create``) holds one of them, and a ``Check`` of a
-  later registration waits behind it, stalling step generation, as under the CLI.
+  threads (unless the provider widens that pool, as msgsms's does with
+  ``msgsms:hostThreads``), so a call that blocks (a long ``Create``) holds one of them, and a
+  ``Check`` of a later registration waits behind it, stalling step generation, as under the
+  CLI.
+* **The program has as many registrations in flight as the language host allows**: its event
+  loop's default executor, where the SDK makes its blocking gRPC calls, has 4 x parallel
+  threads, as ``pulumi-language-python-exec`` sets it (``program_host.py``).
 * **The checkpoint is written after every step**, with the create, update or delete under way
   as a pending operation. Pending *creates* of an earlier pass are kept in every checkpoint
   (and reported by a warning at the start of ``up`` and ``destroy``) until a refresh with

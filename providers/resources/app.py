@@ -45,6 +45,8 @@ class AppProvider(MsgsmsProvider):
     def create_remote(self, client: SmsClient, inputs: Mapping[str, Any]) -> Created:
         request = models.AppAddRequest.model_validate({**self.body(inputs), "show_secret": True})
         created = client.create_app(request, region=inputs["region"])
+        if created.app_key:
+            self._connection.app_created(inputs["region"], created.id, created.app_key)
         secret = created.app_secret.get_secret_value() if created.app_secret else None
         # status and the addresses are read by the next refresh
         return Created(created.id, {"app_key": created.app_key, "app_secret": secret})

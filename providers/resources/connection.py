@@ -20,7 +20,21 @@ from . import host
 from .inventory import Inventory
 from .snapshot import ReadSnapshots
 
-__all__ = ["ConfiguredProvider", "Connection", "Memo"]
+__all__ = ["ConfiguredProvider", "Connection", "Memo", "forget_created_apps"]
+
+#: Apps this process created, (region, app id) -> app key. Shared by every provider of the
+#: process: an app is created by the App provider, its templates by the Template provider,
+#: each with a Connection of its own. Nothing can have been left under such an app by an
+#: earlier run, and its key never changes.
+_created_apps: dict[tuple[str, str], str] = {}
+_created_apps_lock = threading.Lock()
+
+
+def forget_created_apps() -> None:
+    """Start again as a new process would, with no app created: for providers run in-process
+    (tests), where one Python process stands for many provider processes."""
+    with _created_apps_lock:
+        _created_apps.clear()
 
 
 class Memo:
@@ -94,6 +108,25 @@ class Connection:
             if self._client is None:
                 self._client = SmsClient(Settings.from_config(self._config))
             return self._client
+
+    @staticmethod
+    def app_created(region: str, app_id: str, app_key: str) -> None:
+        """This process has just created the app ``app_id``."""
+        with _created_apps_lock:
+            _created_apps[(region, app_id)] = app_key
+
+    @staticmethod
+    def created_here(region: str, app_id: str) -> bool:
+        """Whether this process created the app ``app_id`` (so no earlier run left anything
+        under it)."""
+        with _created_apps_lock:
+            return (region, app_id) in _created_apps
+
+    def app_key(self, region: str, app_id: str) -> str | None:
+        """An app's key: known when this process created the app, else as the API shows it."""
+        with _created_apps_lock:
+            known = _created_apps.get((region, app_id))
+        return known if known is not None else self.app(region, app_id).app_key
 
     def app(self, region: str, app_id: str) -> models.App:
         """An app as the API showed it the first time this process asked (for what does not

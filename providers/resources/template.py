@@ -111,9 +111,12 @@ class TemplateProvider(ReviewedProvider):
     def existing(self, client: SmsClient, inputs: Mapping[str, Any]) -> list[Live]:
         # The templates of an app are listed once per process (500 a page), on its first
         # create: an interrupted run's templates are among them, those this process makes not.
+        # An app this process created has none to list.
         def list_app_templates() -> list[models.Template]:
-            app = client.show_app(inputs["app_id"], region=region)
-            return _app_templates(client, region, app.app_key)
+            if self._connection.created_here(region, inputs["app_id"]):
+                return []
+            app_key = self._connection.app_key(region, inputs["app_id"])
+            return _app_templates(client, region, app_key)
 
         region = inputs["region"]
         listed = self._connection.inventory.objects(

@@ -83,3 +83,25 @@ def test_an_outage_right_after_an_app_create_cannot_orphan_it_nor_lose_its_secre
     assert result.id == "app-1"
     assert calls == ["GET /apps", "POST /apps"]
     assert (result.outs or {})["app_secret"] == "s3cret-of-app"  # shown once, kept
+
+
+def test_a_template_under_an_app_the_same_process_created_is_its_post_alone() -> None:
+    """Nothing can have been left under an app this process made: no listing, no app read."""
+    calls: list[str] = []
+
+    def script(request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix(BASE)
+        if request.method == "POST" and path == "/apps":
+            return answer({"id": "app-1", "app_key": "key-1", "app_secret": "s3cret-of-app"})
+        if request.method == "POST":
+            return answer({"id": "tpl-1"})
+        if path == "/apps":
+            return answer({"results": [], "total": 0})
+        return unreachable(request)
+
+    apps, _ = scripted(AppProvider, script, calls)
+    templates, _ = scripted(TemplateProvider, script, calls)  # another provider, one process
+
+    assert apps.create(dict(APP)).id == "app-1"
+    assert templates.create(dict(TEMPLATE)).id == "tpl-1"
+    assert calls == ["GET /apps", "POST /apps", "POST /templates"]

@@ -60,6 +60,16 @@ def template(shop: tuple[State, State], **extra: Any) -> dict[str, Any]:
     }
 
 
+def test_under_an_app_the_host_created_even_the_first_create_is_its_post(
+    deployment: Deployment, shop: tuple[State, State]
+) -> None:
+    """An app this provider process created cannot hold what an earlier run left: its
+    templates are not listed before the first create, nor is the app read for its key."""
+    mark = deployment.mark()
+    deployment.create(TemplateProvider, "first", template(shop, template_name="first"))
+    assert [c.split()[0] for c in deployment.api_calls(mark)] == ["POST"]
+
+
 def test_create_is_its_post_and_a_refresh_reads_the_review_and_variables(
     deployment: Deployment, emulator: EmulatorProcess, shop: tuple[State, State]
 ) -> None:
