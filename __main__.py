@@ -125,6 +125,7 @@ def export(declared: Mapping[tuple[str, str], MsgsmsResource], reviews: Reviews 
     """Export the useful outputs of every resource, grouped by kind and keyed like the catalog;
     for a waited entry, what its review decided."""
     groups: dict[str, dict[str, dict[str, object]]] = {k.section: {} for k in BY_NAME.values()}
+    decisions = reviews.decisions.apply(_Decisions) if reviews is not None else None
     for (name, key), resource in declared.items():
         kind = BY_NAME[name]
         entry: dict[str, object] = {}
@@ -133,19 +134,36 @@ def export(declared: Mapping[tuple[str, str], MsgsmsResource], reviews: Reviews 
             if output in kind.secret_outputs:
                 # stays encrypted in state and masked by `pulumi stack output`
                 value = pulumi.Output.secret(value)
-            elif reviews is not None and output in kind.decided:
-                value = _decided(reviews, _review_key(name, key), kind.decided[output], value)
+            elif decisions is not None and output in kind.decided:
+                value = _decided(decisions, _review_key(name, key), kind.decided[output], value)
             entry[output] = value
         groups[kind.section][key] = entry
     for group, entries in groups.items():
         pulumi.export(group, entries)
 
 
-def _decided(reviews: Reviews, key: str, field: str, fallback: object) -> pulumi.Output[object]:
+class _Decisions:
+    """The wait's decisions (key -> decision) in an object the SDK does not walk into.
+
+    The SDK unwraps every dict an Output carries value by value each time it is combined
+    (``Output.all`` makes an Output of each nested value): picking each of N entries from the
+    N-entry dict itself cost N x N Outputs, minutes of program time for a few hundred waited
+    entries.
+    """
+
+    __slots__ = ("by_key",)
+
+    def __init__(self, by_key: Mapping[str, Mapping[str, Any]] | None) -> None:
+        self.by_key = by_key or {}
+
+
+def _decided(
+    decisions: pulumi.Output[_Decisions], key: str, field: str, fallback: object
+) -> pulumi.Output[object]:
     """The review decision's ``field`` for ``key``, or the resource's own output when the
     entry is not waited for."""
-    return pulumi.Output.all(reviews.decisions, fallback).apply(
-        lambda both: both[0][key].get(field) if key in (both[0] or {}) else both[1]
+    return pulumi.Output.all(decisions, fallback).apply(
+        lambda both: both[0].by_key[key].get(field) if key in both[0].by_key else both[1]
     )
 
 

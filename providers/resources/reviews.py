@@ -356,11 +356,12 @@ class ReviewsProvider(ConfiguredProvider):
         return found
 
     def _list(self, client: SmsClient, kind: str, region: str, app_id: str) -> dict[str, Live]:
-        app = self._connection.app(region, app_id)
         if kind == "template":
-            query = models.TemplateQuery(app_key=app.app_key)
+            app_key = self._connection.app_key(region, app_id)
+            query = models.TemplateQuery(app_key=app_key)
             templates = paginate(client.list_template_details, query, region=region)
-            return {t.id: t for t in templates if t.app_key == app.app_key}
+            return {t.id: t for t in templates if t.app_key == app_key}
+        app = self._connection.app(region, app_id)
         by_app = models.SignatureQuery(app_name=app.app_name)
         signatures = paginate(client.list_signature_details, by_app, region=region)
         return {s.id: s for s in signatures if s.app_key == app.app_key}
