@@ -52,7 +52,7 @@ def test_the_benchmarks_run_in_quick_mode_and_write_their_results(tmp_path: Path
     floor = benchmarks["floor"]["rows"]
     assert [(r["pass"], r["templates"], r["latency_ms"]) for r in floor] == [
         (name, size, latency)
-        for size in (5, 20)
+        for size in (5,)
         for latency in (0, 100)
         for name in ("up", "no-op up")
     ]
