@@ -66,7 +66,7 @@ test: venv ## every test tier (PYTEST_ARGS="tests/program -q" for one)
 	$(PY) -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # BENCH_QUICK=1 for a short smoke run whose numbers go to a temporary directory.
-bench: venv ## the benchmarks, about 5 minutes: bench/results/ and bench/RESULTS.md
+bench: venv ## the benchmarks, about 40 minutes: bench/results/ and bench/RESULTS.md
 	$(PY) -m bench
 
 # ruff also formats the Python examples in Markdown; the docs keep theirs compact on purpose.
