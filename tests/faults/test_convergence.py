@@ -1,6 +1,6 @@
 """`up` of the example catalog converges while the emulator injects faults.
 
-For each seed, on a reset emulator: 20% of API requests fail (429 with Retry-After, 500, 503),
+For each seed, on a reset emulator: 30% of API requests fail (429 with Retry-After, 500, 503),
 every request waits 50-300 ms and 5% of the answers are lost after the write committed. Up to
 three `up` passes may run (a pass may fail; the next one carries on from the checkpoint). Then,
 with faults off:
@@ -33,7 +33,7 @@ SEEDS = range(1, 21)
 LANES = 3
 MAX_RUNS = 3
 FAULTS: dict[str, Any] = {
-    "error_rate": 0.2,
+    "error_rate": 0.3,
     "error_statuses": [429, 500, 503],
     "retry_after_seconds": 1,
     "latency_ms": [50, 300],
@@ -67,7 +67,9 @@ def test_up_reaches_the_declared_state_under_faults_without_duplicates_or_orphan
     outcome = seed_lanes.outcome(seed)
 
     faults = dict(outcome.faults)
-    assert outcome.faults["error"] > 0, "no fault was injected"
+    # a create is one request, so a run makes few: 30 % errors (and any dropped answer) make
+    # sure every seed meets faults
+    assert outcome.faults["error"] + outcome.faults["drop"] > 0, "no fault was injected"
     assert outcome.converged, (
         f"not done after {len(outcome.runs)} runs {faults}:\n{outcome.errors()}"
     )
