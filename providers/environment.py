@@ -15,6 +15,7 @@ from typing import Any
 __all__ = [
     "CONFIG_KEYS",
     "CREDENTIAL_KEYS",
+    "DEFAULT_HOST_THREADS",
     "ENV_PREFIX",
     "LEGACY_ENV",
     "LEGACY_PROJECT_ID",
@@ -40,6 +41,9 @@ CREDENTIAL_KEYS = (
 
 CONFIG_KEYS = ("region", *CREDENTIAL_KEYS, "projectIds", "endpoints", "hostThreads", "catalog")
 """The stack config keys of namespace `msgsms`."""
+
+DEFAULT_HOST_THREADS = 16
+"""Calls a provider process serves at once unless `msgsms:hostThreads` says otherwise."""
 
 LEGACY_ENV: Mapping[str, tuple[str, ...]] = {
     "accessKey": ("HUAWEICLOUD_SDK_AK", "HW_ACCESS_KEY"),

@@ -12,60 +12,72 @@ with SmsClient(settings) as client:
 ```
 """
 
-from . import models
-from .auth import AkSkAuth, IamTokenAuth, TokenSource, WsseAuth
-from .base import DEFAULT_TIMEOUT
-from .cache import PROCESS_CACHE, RenewingCache
-from .client import SmsClient
-from .errors import (
-    ApiError,
-    AuthError,
-    ClientError,
-    ConfigurationError,
-    ConflictError,
-    InvalidResponseError,
-    NotFoundError,
-    ServerError,
-    ThrottledError,
-    TransportError,
-)
-from .pagination import MAX_PAGE_SIZE, paginate
-from .regions import REGIONS, Endpoints
-from .retry import NO_RETRY, RetryPolicy
-from .send import SendScheme
-from .settings import CONFIG_KEYS, NAMESPACE, EndpointOverrides, Settings, env_name, stack_setting
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "CONFIG_KEYS",
-    "DEFAULT_TIMEOUT",
-    "MAX_PAGE_SIZE",
-    "NAMESPACE",
-    "NO_RETRY",
-    "PROCESS_CACHE",
-    "REGIONS",
-    "AkSkAuth",
-    "ApiError",
-    "AuthError",
-    "ClientError",
-    "ConfigurationError",
-    "ConflictError",
-    "EndpointOverrides",
-    "Endpoints",
-    "IamTokenAuth",
-    "InvalidResponseError",
-    "NotFoundError",
-    "RenewingCache",
-    "RetryPolicy",
-    "SendScheme",
-    "ServerError",
-    "Settings",
-    "SmsClient",
-    "ThrottledError",
-    "TokenSource",
-    "TransportError",
-    "WsseAuth",
-    "env_name",
-    "models",
-    "paginate",
-    "stack_setting",
-]
+from .lazy import exports
+
+__all__, __getattr__, __dir__ = exports(
+    __name__,
+    {
+        ".models": ["models"],
+        ".auth": ["AkSkAuth", "IamTokenAuth", "TokenSource", "WsseAuth"],
+        ".base": ["DEFAULT_TIMEOUT"],
+        ".cache": ["PROCESS_CACHE", "RenewingCache"],
+        ".client": ["SmsClient"],
+        ".errors": [
+            "ApiError",
+            "AuthError",
+            "ClientError",
+            "ConfigurationError",
+            "ConflictError",
+            "InvalidResponseError",
+            "NotFoundError",
+            "ServerError",
+            "ThrottledError",
+            "TransportError",
+        ],
+        ".pagination": ["MAX_PAGE_SIZE", "paginate"],
+        ".regions": ["REGIONS", "Endpoints"],
+        ".retry": ["NO_RETRY", "RetryPolicy"],
+        ".send": ["SendScheme"],
+        ".settings": [
+            "CONFIG_KEYS",
+            "NAMESPACE",
+            "EndpointOverrides",
+            "Settings",
+            "env_name",
+            "stack_setting",
+        ],
+    },
+)
+
+if TYPE_CHECKING:  # what the names above are, for type checkers (imported on first use)
+    from . import models
+    from .auth import AkSkAuth, IamTokenAuth, TokenSource, WsseAuth
+    from .base import DEFAULT_TIMEOUT
+    from .cache import PROCESS_CACHE, RenewingCache
+    from .client import SmsClient
+    from .errors import (
+        ApiError,
+        AuthError,
+        ClientError,
+        ConfigurationError,
+        ConflictError,
+        InvalidResponseError,
+        NotFoundError,
+        ServerError,
+        ThrottledError,
+        TransportError,
+    )
+    from .pagination import MAX_PAGE_SIZE, paginate
+    from .regions import REGIONS, Endpoints
+    from .retry import NO_RETRY, RetryPolicy
+    from .send import SendScheme
+    from .settings import (
+        CONFIG_KEYS,
+        NAMESPACE,
+        EndpointOverrides,
+        Settings,
+        env_name,
+        stack_setting,
+    )

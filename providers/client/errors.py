@@ -22,9 +22,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:  # only annotations: the errors are imported without the HTTP stack
+    import httpx
 
 __all__ = [
     "HINTS",

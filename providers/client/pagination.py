@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .models import Page, PageQuery, Response
+if TYPE_CHECKING:
+    from .models import Page, PageQuery, Response
 
 __all__ = ["MAX_PAGE_SIZE", "paginate"]
 
 MAX_PAGE_SIZE = 500
 
-T = TypeVar("T", bound=Response)
-Q = TypeVar("Q", bound=PageQuery)
+T = TypeVar("T", bound="Response")
+Q = TypeVar("Q", bound="PageQuery")
 
 
 def paginate(

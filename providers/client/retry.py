@@ -6,13 +6,13 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["NO_RETRY", "RetryPolicy", "is_retryable", "jittered"]
 
-# Failures that happen before a request reaches the server: safe to retry for any method.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
@@ -29,7 +29,12 @@ def is_retryable(
     retryable. A 5xx or a lost response may hide a write that happened, so a POST is retried
     only when the caller says it is safe (`retry_safe`, e.g. after looking the object up).
     """
-    if status == 429 or isinstance(error, _NOT_SENT):
+    import httpx  # here, not above: the backoff alone (``jittered``) needs no HTTP stack
+
+    # failures that happen before a request reaches the server: safe to retry for any method
+    if status == 429 or isinstance(
+        error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+    ):
         return True
     if error is None and (status is None or status < 500):
         return False

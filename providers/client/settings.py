@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, m
 from providers.environment import (
     CONFIG_KEYS,
     CREDENTIAL_KEYS,
+    DEFAULT_HOST_THREADS,
     ENV_PREFIX,
     LEGACY_ENV,
     LEGACY_PROJECT_ID,
@@ -51,8 +52,6 @@ __all__ = [
 
 DEFAULT_REGION = "cn-north-4"
 #: How many provider calls the provider host serves at once by default (Pulumi's serves 4).
-DEFAULT_HOST_THREADS = 16
-
 # stack config key -> Settings field
 _CONFIG_KEYS = {key: snake_case(key) for key in CONFIG_KEYS}
 _FIELD_TO_KEY = {field: key for key, field in _CONFIG_KEYS.items()}

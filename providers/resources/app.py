@@ -9,14 +9,17 @@ Its fields, outputs and their behaviour: :data:`providers.spec.APP`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from providers.client import SmsClient, models, paginate
+from providers.client import models, paginate
 from providers.spec import APP
 
 from .base import Created, Live, MsgsmsProvider
 from .notices import notice
 from .resource import MsgsmsResource, args_class
+
+if TYPE_CHECKING:  # the client is imported when a call first needs it
+    from providers.client import SmsClient
 
 __all__ = ["App", "AppArgs", "AppProvider"]
 

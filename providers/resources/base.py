@@ -42,7 +42,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -54,19 +54,16 @@ from pulumi.dynamic import (
 )
 
 from providers import rules
-from providers.client import (
-    ApiError,
-    NotFoundError,
-    ServerError,
-    SmsClient,
-    TransportError,
-)
+from providers.client import ApiError, NotFoundError, ServerError, TransportError
 from providers.spec import Field, Kind
 
 from .connection import ConfiguredProvider, Connection, Memo
 from .notices import notice
 from .schema import contains_unknown, normalise, same_value
 from .snapshot import writing
+
+if TYPE_CHECKING:  # the client is imported when a call first needs it
+    from providers.client import SmsClient
 
 __all__ = [
     "MAX_CREATE_ATTEMPTS",

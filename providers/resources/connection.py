@@ -8,17 +8,20 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
-from providers.client import CONFIG_KEYS, NAMESPACE, Settings, SmsClient, models
+from providers.client import models
 from providers.client.cache import KeyLocks
-from providers.environment import stack_setting
+from providers.environment import CONFIG_KEYS, DEFAULT_HOST_THREADS, NAMESPACE, stack_setting
 
 from . import host
 from .inventory import Inventory
 from .snapshot import ReadSnapshots
+
+if TYPE_CHECKING:  # the client is imported when a call first needs it
+    from providers.client import SmsClient
 
 __all__ = ["ConfiguredProvider", "Connection", "Memo", "forget_created_apps"]
 
@@ -106,6 +109,8 @@ class Connection:
         """The client, built on first use (settings errors surface here, naming the key)."""
         with self._lock:
             if self._client is None:
+                from providers.client import Settings, SmsClient
+
                 self._client = SmsClient(Settings.from_config(self._config))
             return self._client
 
@@ -138,6 +143,16 @@ class Connection:
             return self._apps[key]
 
 
+def _host_threads(config: Mapping[str, Any]) -> int:
+    """``msgsms:hostThreads``, checked as every setting is; the default needs no checking, and
+    no settings model (a call that needs no client loads none)."""
+    if stack_setting("hostThreads", config.get(f"{NAMESPACE}:hostThreads")) is None:
+        return DEFAULT_HOST_THREADS
+    from providers.client import Settings
+
+    return Settings.host_threads_of(config)
+
+
 class ConfiguredProvider(ResourceProvider):
     """A provider configured from the stack config (namespace ``msgsms``), whose pickle (the
     ``__provider`` every resource's state carries) is a reference to its class."""
@@ -166,7 +181,7 @@ class ConfiguredProvider(ResourceProvider):
         # The host configures a provider in its first call (a Check, which the engine makes
         # before any Create of the kind): from then on the host may serve more calls at once
         # than its four threads, and calls that wait on the API no longer queue behind four.
-        host.widen(Settings.host_threads_of(config))
+        host.widen(_host_threads(config))
 
     def _client(self) -> SmsClient:
         return self._connection.client()

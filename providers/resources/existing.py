@@ -18,19 +18,22 @@ signature's ``signature_type``, a file's ``file_id``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult
 from pulumi.dynamic import Resource as DynamicResource
 
-from providers.client import NotFoundError, SmsClient, models, paginate
+from providers.client import NotFoundError, models, paginate
 from providers.spec import LOOKUP_OUTPUTS
 from providers.spec.vocabulary import REGIONS, SIGNATURE_TYPES
 
 from .base import ProviderError
 from .connection import ConfiguredProvider
 from .resource import pickler_restored
+
+if TYPE_CHECKING:  # the client is imported when a call first needs it
+    from providers.client import SmsClient
 
 __all__ = ["Existing", "ExistingProvider"]
 

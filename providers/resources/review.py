@@ -11,19 +11,21 @@ threads.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from providers.client import (
     ConflictError,
     NotFoundError,
     ServerError,
-    SmsClient,
     ThrottledError,
     TransportError,
 )
 
 from .base import Live, MsgsmsProvider, ProviderError, now
 from .notices import notice
+
+if TYPE_CHECKING:  # the client is imported when a call first needs it
+    from providers.client import SmsClient
 
 __all__ = ["ReviewState", "ReviewedProvider"]
 

@@ -31,7 +31,7 @@ import random
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pulumi
 from pulumi.dynamic import (
@@ -44,7 +44,7 @@ from pulumi.dynamic import (
 )
 from pulumi.dynamic import Resource as DynamicResource
 
-from providers.client import ClientError, NotFoundError, SmsClient, models, paginate
+from providers.client import ClientError, NotFoundError, models, paginate
 from providers.client.retry import jittered
 
 from .base import ConfiguredProvider, Live, ProviderError
@@ -54,6 +54,9 @@ from .review import ReviewedProvider
 from .schema import contains_unknown
 from .signature import SignatureProvider
 from .template import TemplateProvider
+
+if TYPE_CHECKING:  # the client is imported when a call first needs it
+    from providers.client import SmsClient
 
 __all__ = [
     "DEFAULT_WAIT_TIMEOUT",

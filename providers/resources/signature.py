@@ -12,15 +12,18 @@ stack with a notice. A signature approved into ``TO_BE_ACTIVATED`` is activated 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from providers.client import SmsClient, models, paginate
+from providers.client import models, paginate
 from providers.spec import SIGNATURE
 
 from .base import Created, Live, ProviderError
 from .notices import notice
 from .resource import MsgsmsResource, args_class
 from .review import ReviewedProvider
+
+if TYPE_CHECKING:  # the client is imported when a call first needs it
+    from providers.client import SmsClient
 
 __all__ = ["Signature", "SignatureArgs", "SignatureProvider"]
 

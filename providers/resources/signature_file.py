@@ -13,14 +13,17 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from providers.client import SmsClient, models
+from providers.client import models
 from providers.rules import inspect_file, is_unknown
 from providers.spec import FILE
 
 from .base import Created, Live, MsgsmsProvider, ProviderError
 from .resource import MsgsmsResource, args_class
+
+if TYPE_CHECKING:  # the client is imported when a call first needs it
+    from providers.client import SmsClient
 
 __all__ = ["SignatureFile", "SignatureFileArgs", "SignatureFileProvider"]
 

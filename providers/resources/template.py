@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from providers import rules
-from providers.client import ApiError, SmsClient, models, paginate
+from providers.client import ApiError, models, paginate
 from providers.spec import TEMPLATE
 
 from .base import Created, Live, ProviderError
@@ -24,6 +24,9 @@ from .notices import notice
 from .resource import MsgsmsResource, args_class
 from .review import ReviewedProvider
 from .schema import same_value
+
+if TYPE_CHECKING:  # the client is imported when a call first needs it
+    from providers.client import SmsClient
 
 __all__ = ["Template", "TemplateArgs", "TemplateProvider"]
 
