@@ -61,7 +61,8 @@ def test_an_exported_name_is_the_object_its_module_defines() -> None:
 
 def _modules_after(code: str) -> dict[str, bool]:
     """Which of ``HEAVY`` a fresh interpreter has loaded after running ``code``."""
-    probe = f"{code}\nimport json, sys\nprint(json.dumps({{m: m in sys.modules for m in {HEAVY!r}}}))"
+    report = f"import json, sys\nprint(json.dumps({{m: m in sys.modules for m in {HEAVY!r}}}))"
+    probe = f"{code}\n{report}"
     result = subprocess.run(
         [sys.executable, "-c", probe],
         cwd=PROJECT_ROOT,
