@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import gc
 import logging
 import runpy
 import shutil
@@ -204,6 +205,7 @@ class ProgramRun:
         def in_context() -> None:
             loop = asyncio.new_event_loop()
             asyncio.set_event_loop(loop)
+            collector = gc.get_threshold()  # the program tunes the collector of its process
             try:
                 # set_mocks leaves these to values shared by every context, where an earlier
                 # mocked program may have left tasks of its own event loop
@@ -223,6 +225,8 @@ class ProgramRun:
                 loop.run_until_complete(loop.shutdown_default_executor())
                 asyncio.set_event_loop(None)
                 loop.close()
+                gc.unfreeze()
+                gc.set_threshold(*collector)
 
         failures: list[BaseException] = []
 
