@@ -11,9 +11,9 @@ A third side is ours with the provider host's pool at Pulumi's four threads
 (``msgsms:hostThreads: 4``), to show what letting the host serve more calls at once gives.
 A fourth, the shaped floor, is the same do-nothing provider with resources shaped like
 ours (``FLOOR_SHAPE=template``: an app and templates with the inputs of the catalog's, the
-templates depending on the app's id, four outputs each, the same stack exports). Its ratio to
-the floor is what the Pulumi SDK charges for that shape alone; ours over the shaped floor is
-what the msgsms code adds.
+templates depending on the app's id, four outputs each, the same stack exports, the program's
+collector settings). Its ratio to the floor is what the Pulumi SDK charges for that shape
+alone; ours over the shaped floor is what the msgsms code adds.
 
 For each size (templates of one app) and each emulated API latency (the emulator's fault
 engine delays every API request, IAM included):

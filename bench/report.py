@@ -238,7 +238,8 @@ def _floor(section: dict[str, Any]) -> str:
         "host's pool at Pulumi's four threads (`msgsms:hostThreads: 4`, the default is 16), "
         "and the shaped floor: the same "
         "do-nothing provider with resources shaped like ours (the inputs, dependency, outputs "
-        f"and exports of an app and its templates). Medians of {rounds} round(s), the sides in "
+        "and exports of an app and its templates, and the collector settings of our program). "
+        f"Medians of {rounds} round(s), the sides in "
         "rotating order; wall seconds, CPU seconds of the engine, program and provider "
         "processes. Latency is added by the emulator to every API request.\n\n" + _table(head, rows)
     )
