@@ -65,6 +65,16 @@ def _outputs(out: Path | None, quick: bool) -> tuple[Path, Path]:
     return directory, directory / "RESULTS.md"
 
 
+def _free(directory: Path, stem: str) -> Path:
+    """``<stem>.json`` in ``directory``, or ``<stem>-2.json`` (and so on) when an earlier run of
+    the same day and machine holds that name: results are never overwritten."""
+    path, count = directory / f"{stem}.json", 1
+    while path.exists():
+        count += 1
+        path = directory / f"{stem}-{count}.json"
+    return path
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     options = parser().parse_args(argv)
     names = options.only or list(BENCHMARKS)
@@ -95,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     directory.mkdir(parents=True, exist_ok=True)
     machine = results["machine"]
     suffix = "-quick" if options.quick else ""
-    data = directory / f"{machine['date']}-{machine['host']}{suffix}.json"
+    data = _free(directory, f"{machine['date']}-{machine['host']}{suffix}")
     data.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     text = render(results)
     markdown.write_text(text, encoding="utf-8")
