@@ -231,7 +231,8 @@ def _floor(section: dict[str, Any]) -> str:
         "CPU ratio",
         "API requests (ours)",
     )
-    rounds = section["rows"][0]["rounds"] if section["rows"] else 0
+    counts = {r["pass"]: r["rounds"] for r in section["rows"]}
+    rounds = " and ".join(f"{n} ({name})" for name, n in counts.items())
     return (
         "The stack (one app, N templates) against the floor: as many dynamic resources whose "
         "provider does nothing (`bench/floor_project`). Beside them: ours with the provider "
@@ -239,7 +240,7 @@ def _floor(section: dict[str, Any]) -> str:
         "and the shaped floor: the same "
         "do-nothing provider with resources shaped like ours (the inputs, dependency, outputs "
         "and exports of an app and its templates, and the collector settings of our program). "
-        f"Medians of {rounds} round(s), the sides in "
+        f"Medians of {rounds} rounds, the sides in "
         "rotating order; wall seconds, CPU seconds of the engine, program and provider "
         "processes. Latency is added by the emulator to every API request.\n\n" + _table(head, rows)
     )
