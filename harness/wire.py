@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from google.protobuf import json_format, struct_pb2
+from google.protobuf import struct_pb2
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
@@ -82,13 +82,18 @@ def contains_unknowns(value: Any) -> bool:
     return False
 
 
-def _normalise_unknowns(value: Any) -> Any:
-    if isinstance(value, Unknown):
-        return UNKNOWN
+def _marshal(value: Any, keep_secrets: bool, unknowns: list[bool]) -> Any:
+    """One walk: unknowns as :data:`UNKNOWN` (noted in ``unknowns``), secrets unwrapped unless
+    kept, dicts and lists copied."""
     if isinstance(value, dict):
-        return {k: _normalise_unknowns(v) for k, v in value.items()}
+        if not keep_secrets and value.get(SIG_KEY) == SECRET_SIG:
+            return _marshal(value["value"], keep_secrets, unknowns)
+        return {k: _marshal(v, keep_secrets, unknowns) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_normalise_unknowns(v) for v in value]
+        return [_marshal(v, keep_secrets, unknowns) for v in value]
+    if isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN):
+        unknowns.append(True)
+        return UNKNOWN
     return value
 
 
@@ -96,10 +101,9 @@ def to_struct(
     props: Mapping[str, Any], *, keep_secrets: bool = False, keep_unknowns: bool = False
 ) -> struct_pb2.Struct:
     """Marshal a wire-form property bag into a ``Struct`` as the engine does for a provider."""
-    value = _normalise_unknowns(dict(props))
-    if not keep_secrets:
-        value = strip_secrets(value)
-    if not keep_unknowns and contains_unknowns(value):
+    unknowns: list[bool] = []
+    value = {k: _marshal(v, keep_secrets, unknowns) for k, v in props.items()}
+    if unknowns and not keep_unknowns:
         raise ValueError(
             "property bag contains an unknown value; the engine sends unknowns only to "
             "check and diff during a preview"
@@ -109,10 +113,25 @@ def to_struct(
     return struct
 
 
+def _unmarshal(value: struct_pb2.Value) -> Any:
+    kind = value.WhichOneof("kind")
+    if kind == "string_value":
+        return value.string_value
+    if kind == "number_value":
+        return value.number_value
+    if kind == "bool_value":
+        return value.bool_value
+    if kind == "struct_value":
+        return {k: _unmarshal(v) for k, v in value.struct_value.fields.items()}
+    if kind == "list_value":
+        return [_unmarshal(v) for v in value.list_value.values]
+    return None
+
+
 def from_struct(struct: struct_pb2.Struct) -> Props:
-    """Unmarshal a ``Struct`` into wire form (numbers become floats, as on the wire)."""
-    value: Props = json_format.MessageToDict(struct)
-    return value
+    """Unmarshal a ``Struct`` into wire form (numbers become floats, as on the wire): what
+    ``json_format.MessageToDict`` gives, without its generic message walk."""
+    return {k: _unmarshal(v) for k, v in struct.fields.items()}
 
 
 def provider_reference(provider: Any) -> str:

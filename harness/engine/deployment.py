@@ -23,10 +23,15 @@ How it follows the engine (``pkg/resource/deploy``):
   loop's default executor, where the SDK makes its blocking gRPC calls, has 4 x parallel
   threads, as ``pulumi-language-python-exec`` sets it (``program_host.py``).
 * **The checkpoint is written after every step**, with the create, update or delete under way
-  as a pending operation. Pending *creates* of an earlier pass are kept in every checkpoint
-  (and reported by a warning at the start of ``up`` and ``destroy``) until a refresh with
-  ``clear_pending_creates``; the resource they name is not in the state, so the next ``up``
-  calls ``Create`` for it again. Other pending operations are dropped.
+  as a pending operation; a same step (custom, component or provider) only when its state
+  changed, as the snapshot manager elides those writes (``mustWrite`` in
+  ``pkg/backend/snapshot.go``), and once more at the end of the pass. The stack's outputs are
+  finalized at the end (the last ones registered; after a failure, over the old ones) and
+  written only when they changed, as the step executor does. Pending *creates* of an earlier
+  pass are kept in every checkpoint (and reported by a warning at the start of ``up`` and
+  ``destroy``) until a refresh with ``clear_pending_creates``; the resource they name is not
+  in the state, so the next ``up`` calls ``Create`` for it again. Other pending operations
+  are dropped.
 * **Refresh is Read then Diff** (CLI >= 3.120): each resource is read and then diffed with
   olds = the refreshed outputs, news = the stored inputs; a Diff error fails the pass; the
   result shown (same or update) is the Diff's. Refreshes run in parallel; ``up`` with
@@ -237,6 +242,7 @@ class Deployment:
         self._pending_deletes: set[int] = set()  # ids of states deleted by those
         self._replaced: set[str] = set()  # URNs being replaced in this pass
         self._diffs: dict[str, Diff] = {}  # URN -> the diff that decided its step
+        self._stack_outputs: Props | None = None  # the last outputs the stack registered
 
     # -- bookkeeping --
 
@@ -400,12 +406,37 @@ class Deployment:
             return result
 
     def register_outputs(self, urn: str, outputs: Props) -> None:
+        """A resource's outputs; written only when they changed, as the snapshot manager elides
+        the write. The stack's are kept until the end of the pass (the last ones win), as the
+        step executor does: see :meth:`_finalize_stack_outputs`."""
         with self._state:
             for state in self._news:
                 if state.urn == urn:
+                    if state.type == STACK_TYPE:
+                        self._stack_outputs = outputs
+                        return
+                    changed = state.outputs != outputs
                     state.outputs = outputs
-                    self._persist()
+                    if changed:
+                        self._persist()
                     return
+
+    def _finalize_stack_outputs(self) -> None:
+        """The stack's outputs at the end of the pass: those registered last, over the old ones
+        when the pass failed (a missing output then cannot mean a deleted one), as the step
+        executor finalizes them (``executeRegisterResourceOutputs``)."""
+        with self._state:
+            outputs = self._stack_outputs
+            stack = next((r for r in self._news if r.type == STACK_TYPE), None)
+            if outputs is None or stack is None:
+                return
+            old = self._olds.get(stack.urn)
+            if self.failed and old is not None:
+                outputs = {**old.outputs, **outputs}
+            changed = stack.outputs != outputs
+            stack.outputs = outputs
+            if changed:
+                self._persist()
 
     def _alias_urns(self, goal: Goal) -> list[str]:
         urns = []
@@ -545,7 +576,7 @@ class Deployment:
 
         def component() -> Registered:
             self._record(new, op, old=old)
-            self._complete(new, old)
+            self._complete(new, old, persist=new != old)
             return Registered(urn, "", {})
 
         return component
@@ -570,7 +601,7 @@ class Deployment:
             self._kept.add(urn)
         self._urns.add(urn)
         self._record(new, op, old=old)
-        self._complete(new, old)
+        self._complete(new, old, persist=new != old)
         self._provider_ref = f"{urn}::{new.id}"
         return self._provider_ref
 
@@ -720,7 +751,7 @@ class Deployment:
         # As the engine's snapshot manager does, a same step whose state is unchanged is not
         # written on its own (writing the whole checkpoint per resource is quadratic); the
         # checkpoint is written again at the end of the pass.
-        self._complete(new, old, persist=new.to_json() != old.to_json())
+        self._complete(new, old, persist=new != old)
         return registered
 
     def _create(
@@ -838,6 +869,7 @@ class Deployment:
 
     def finish(self) -> None:
         """Delete what the program no longer declares and the replaced resources."""
+        self._finalize_stack_outputs()
         if self.failed:
             return
         condemned: list[tuple[ResourceState, str]] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -184,3 +185,43 @@ def test_an_option_the_engine_does_not_model_is_refused_by_name(offline_toy: Toy
     errors = "\n".join(failed.value.summary.errors)
     assert "does not model custom_timeouts" in errors
     assert toy.listing() == []
+
+
+def test_a_no_op_up_writes_the_checkpoint_once(
+    offline_toy: Toy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the snapshot manager elides the write of a same step with nothing changed and of
+    stack outputs equal to the old ones, a pass where nothing changes writes the checkpoint
+    once, at its end (not once per resource, nor for the stack, its provider and outputs);
+    a change is written when its step completes."""
+    toy = offline_toy
+    toy.declare(a={"content": "a"}, b={"content": "b"}, c={"content": "c"})
+    toy.stack.up()
+    writes: list[list[str]] = []
+    save = Checkpoint.save
+
+    def counted(self: Checkpoint, path: Path) -> None:
+        writes.append(self.names())
+        save(self, path)
+
+    monkeypatch.setattr(Checkpoint, "save", counted)
+    before = toy.stack.checkpoint()
+
+    summary = toy.stack.up()
+
+    assert {summary.ops(key)[0] for key in "abc"} == {"same"}
+    assert len(writes) == 1
+    after = toy.stack.checkpoint()
+
+    def by_urn(checkpoint: Checkpoint) -> dict[str, object]:
+        return {r.urn: r.to_json() for r in checkpoint.resources}
+
+    assert by_urn(after) == by_urn(before)
+
+    writes.clear()
+    toy.declare(a={"content": "a2"}, b={"content": "b"}, c={"content": "c"})
+    summary = toy.stack.up()
+    assert summary.ops("a") == ["update"]
+    # the default provider (its config changed), the update's pending operation and its
+    # outcome, the stack's changed outputs, the end of the pass
+    assert len(writes) == 5

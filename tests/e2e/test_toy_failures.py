@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from harness.engine import PassFailed
@@ -109,3 +111,31 @@ def test_failed_create_after_delete_before_replace_leaves_it_pending_replacement
     a = toy.stack.checkpoint().find("a")
     assert not a.pending_replacement and plain(a.outputs["format"]) == "upper"
     assert toy.text("a.txt") == "X"
+
+
+def test_failed_pass_keeps_the_stack_outputs_it_did_not_register_again(toy: Toy) -> None:
+    """The engine finalizes the stack's outputs at the end of a pass; after a failure, an
+    output the program did not register again is kept (its absence cannot mean it was
+    deleted), and the next successful pass writes what the program exports."""
+
+    def stack_outputs() -> dict[str, Any]:
+        stack = toy.stack.checkpoint().stack
+        assert stack is not None
+        return plain(stack.outputs)
+
+    toy.declare(a={"content": "a"})
+    toy.stack.up()
+    before = stack_outputs()
+    assert before["hashes"].keys() == {"a"}
+    toy.fail("create", "b")
+    toy.declare(a={"content": "a"}, b={"content": "b"})
+
+    with pytest.raises(PassFailed):
+        toy.stack.up()
+
+    after = stack_outputs()
+    assert after["hashes"] == before["hashes"] and after["paths"] == before["paths"]
+
+    toy.heal("create", "b")
+    toy.stack.up()
+    assert stack_outputs()["hashes"].keys() == {"a", "b"}
