@@ -2,13 +2,15 @@
 
 The floor is ``bench/floor_project``: as many dynamic resources as the stack has (one app and
 N templates), whose provider does nothing, with their ids exported. Both run through the same
-engine (``harness.engine``: steps in parallel, the real provider host with its four worker
-threads, a program process and a provider process per pass) on the same machine at the same
+engine (``harness.engine``: steps in parallel, the real provider host, a program process and
+a provider process per pass) on the same machine at the same
 time, so the ratio says what the msgsms program, providers and API calls add to what Pulumi
 itself costs.
 
-A third side is ours with the provider host's pool at Pulumi's four threads
-(``msgsms:hostThreads: 4``), to show what letting the host serve more calls at once gives.
+Every side runs ``PARALLEL`` steps at once, as ``make up`` runs the CLI. A third side is ours
+with Pulumi's defaults instead: the provider host's pool at its four threads
+(``msgsms:hostThreads: 4``) and the CLI's default parallelism (four steps per CPU), to show
+what the two settings give.
 A fourth, the shaped floor, is the same do-nothing provider with resources shaped like
 ours (``FLOOR_SHAPE=template``: an app and templates with the inputs of the catalog's, the
 templates depending on the app's id, four outputs each, the same stack exports, the program's
@@ -38,10 +40,11 @@ from typing import Any
 
 from harness.emulator import EmulatorProcess
 from harness.engine import Engine, PassSummary
+from harness.engine.deployment import DEFAULT_PARALLEL
 
 from .scaling import write_catalog
 from .stats import median
-from .target import emulator, stack_engine
+from .target import PARALLEL, emulator, stack_engine
 
 __all__ = ["FLOOR_PROJECT", "GOALS", "run"]
 
@@ -84,9 +87,9 @@ def _set_latency(emu: EmulatorProcess, milliseconds: int) -> None:
 
 def floor_engine(state_dir: Path, resources: int, *, shaped: bool = False) -> Engine:
     """The floor project with ``resources`` do-nothing resources (shaped like the stack's app
-    and templates with ``shaped``)."""
+    and templates with ``shaped``), ``PARALLEL`` steps at once."""
     env = {"FLOOR_RESOURCES": str(resources), "FLOOR_SHAPE": "template" if shaped else ""}
-    return Engine(FLOOR_PROJECT, "bench", state_dir=state_dir, env=env)
+    return Engine(FLOOR_PROJECT, "bench", state_dir=state_dir, env=env, parallel=PARALLEL)
 
 
 def _ratio(ours: float, floor: float) -> float:
@@ -94,9 +97,10 @@ def _ratio(ours: float, floor: float) -> float:
 
 
 Sample = tuple[float, float]  # wall seconds, CPU seconds
-#: ours with the provider host's pool as Pulumi sizes it (``msgsms:hostThreads`` 4)
-FOUR_THREADS = "ours, 4 host threads"
-SIDES = ("ours", FOUR_THREADS, "floor", "shaped floor")
+#: ours with Pulumi's defaults: the provider host's pool at four threads (``msgsms:hostThreads``
+#: 4) and the CLI's default parallelism
+PULUMI_DEFAULTS = "ours, Pulumi's defaults"
+SIDES = ("ours", PULUMI_DEFAULTS, "floor", "shaped floor")
 
 
 def _row(
@@ -112,7 +116,9 @@ def _row(
         "latency_ms": latency,
         "rounds": len(samples["ours"]),
         "ours_seconds": round(wall["ours"], 2),
-        "four_threads_seconds": round(wall[FOUR_THREADS], 2),
+        "parallel": PARALLEL,
+        "pulumi_defaults_seconds": round(wall[PULUMI_DEFAULTS], 2),
+        "pulumi_defaults_parallel": DEFAULT_PARALLEL,
         "floor_seconds": round(wall["floor"], 2),
         "shaped_floor_seconds": round(wall["shaped floor"], 2),
         "ratio": ratio,
@@ -136,7 +142,13 @@ def _engines(emu: EmulatorProcess, here: Path, templates: int) -> dict[str, Engi
     write_catalog(four, templates, app_name="bench-four")
     return {
         "ours": stack_engine(emu, catalog, here / "ours"),
-        FOUR_THREADS: stack_engine(emu, four, here / "four", config={"msgsms:hostThreads": "4"}),
+        PULUMI_DEFAULTS: stack_engine(
+            emu,
+            four,
+            here / "four",
+            config={"msgsms:hostThreads": "4"},
+            parallel=DEFAULT_PARALLEL,
+        ),
         "floor": floor_engine(here / "floor", templates + 1),
         "shaped floor": floor_engine(here / "shaped", templates + 1, shaped=True),
     }

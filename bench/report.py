@@ -204,7 +204,7 @@ def _floor(section: dict[str, Any]) -> str:
             r["templates"],
             r["latency_ms"],
             _seconds(r["ours_seconds"]),
-            _seconds(r["four_threads_seconds"]),
+            _seconds(r["pulumi_defaults_seconds"]),
             _seconds(r["floor_seconds"]),
             f"{r['ratio']}×",
             "—" if r["goal"] is None else f"≤ {r['goal']}×",
@@ -221,7 +221,7 @@ def _floor(section: dict[str, Any]) -> str:
         "templates",
         "latency ms",
         "ours s",
-        "ours, 4 host threads s",
+        "ours, Pulumi's defaults s",
         "floor s",
         "ratio",
         "goal",
@@ -233,10 +233,14 @@ def _floor(section: dict[str, Any]) -> str:
     )
     counts = {r["pass"]: r["rounds"] for r in section["rows"]}
     rounds = " and ".join(f"{n} ({name})" for name, n in counts.items())
+    first = section["rows"][0]
     return (
         "The stack (one app, N templates) against the floor: as many dynamic resources whose "
-        "provider does nothing (`bench/floor_project`). Beside them: ours with the provider "
-        "host's pool at Pulumi's four threads (`msgsms:hostThreads: 4`, the default is 16), "
+        "provider does nothing (`bench/floor_project`), every side with "
+        f"{first['parallel']} steps at once (`make up` sets `PULUMI_PARALLEL` to the calls the "
+        "provider process serves at once, `msgsms:hostThreads`, default 16). Beside them: ours "
+        "with Pulumi's defaults (the provider host's pool at four threads, "
+        f"{first['pulumi_defaults_parallel']} steps at once: four per CPU), "
         "and the shaped floor: the same "
         "do-nothing provider with resources shaped like ours (the inputs, dependency, outputs "
         "and exports of an app and its templates, and the collector settings of our program). "

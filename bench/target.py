@@ -11,8 +11,10 @@ from harness import PROJECT_ROOT as ROOT
 from harness.emulator import EmulatorProcess, start_emulator
 from harness.engine import Engine
 from providers.client import Settings, SmsClient
+from providers.environment import DEFAULT_HOST_THREADS
 
 __all__ = [
+    "PARALLEL",
     "REGION",
     "ROOT",
     "STACK",
@@ -27,6 +29,9 @@ __all__ = [
 REGION = "cn-north-4"
 STACK = "dev"
 AuthMode = Literal["aksk", "token"]
+#: Steps the engine runs at once: as `make up` runs the CLI (tools/stack.py sets
+#: ``PULUMI_PARALLEL`` to the calls the provider process serves at once), for every side.
+PARALLEL = DEFAULT_HOST_THREADS
 
 
 @contextmanager
@@ -54,10 +59,16 @@ def client(emu: EmulatorProcess, auth: AuthMode = "aksk") -> SmsClient:
 
 
 def stack_engine(
-    emu: EmulatorProcess, catalog: Path, state_dir: Path, config: dict[str, Any] | None = None
+    emu: EmulatorProcess,
+    catalog: Path,
+    state_dir: Path,
+    config: dict[str, Any] | None = None,
+    *,
+    parallel: int = PARALLEL,
 ) -> Engine:
     """The offline engine for this project's ``dev`` stack with ``catalog``, against ``emu``
-    (``config``: more stack config, e.g. ``{"msgsms:hostThreads": "4"}``)."""
+    (``config``: more stack config, e.g. ``{"msgsms:hostThreads": "4"}``), running
+    ``parallel`` steps at once."""
     return Engine(
         ROOT,
         STACK,
@@ -72,4 +83,5 @@ def stack_engine(
             "msgsms:secretKey": emu.info["secret_key"],
         },
         emulator=emu,
+        parallel=parallel,
     )

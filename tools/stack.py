@@ -461,10 +461,12 @@ def reset(
 def stack_environment(
     stack: str, emulator: EmulatorInfo | None, base: Mapping[str, str]
 ) -> dict[str, str]:
-    """The environment for the Pulumi CLI: backend, passphrase and (dev) credentials."""
+    """The environment for the Pulumi CLI: backend, passphrase, (dev) credentials, and as many
+    steps at once as the provider process serves calls (``PULUMI_PARALLEL``, unless set)."""
     env = dict(base)
     env.setdefault("PULUMI_BACKEND_URL", BACKEND_DIR.as_uri())
     env.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")
+    env.setdefault("PULUMI_PARALLEL", str(host_threads(env)))
     if stack == "dev" and not (
         {"PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"} & env.keys()
     ):
@@ -473,6 +475,17 @@ def stack_environment(
         env["HUAWEICLOUD_SDK_AK"] = emulator["access_key"]
         env["HUAWEICLOUD_SDK_SK"] = emulator["secret_key"]
     return env
+
+
+def host_threads(environ: Mapping[str, str]) -> int:
+    """Calls the provider process serves at once: ``MSGSMS_HOST_THREADS`` when it is a number,
+    else the provider's default. The CLI's own default (four steps per CPU) would leave most of
+    them idle on a small machine, each step waiting on the API rather than on a CPU. A stack
+    that sets ``msgsms:hostThreads`` in its config sets ``PULUMI_PARALLEL`` to match."""
+    from providers.environment import DEFAULT_HOST_THREADS  # the standard library only
+
+    value = environ.get("MSGSMS_HOST_THREADS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_HOST_THREADS
 
 
 def _stderr() -> Any:

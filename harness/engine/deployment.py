@@ -69,7 +69,7 @@ import os
 import threading
 import traceback
 import uuid
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -100,12 +100,26 @@ __all__ = [
     "Deployment",
     "Goal",
     "Registered",
+    "default_parallel",
     "schedule_deletes",
 ]
 
 DEFAULT_PROVIDER_TYPE = "pulumi:providers:pulumi-python"
 #: The CLI's default parallelism is 4 x GOMAXPROCS; never below 8 here.
 DEFAULT_PARALLEL = max(8, 4 * (os.cpu_count() or 2))
+
+
+def default_parallel(environ: Mapping[str, str]) -> int:
+    """``--parallel`` when the command line does not say: ``PULUMI_PARALLEL`` when it is a
+    number above 0, else :data:`DEFAULT_PARALLEL` (``defaultParallel`` in the CLI's
+    ``pkg/cmd/pulumi/operations/up.go``)."""
+    try:
+        value = int(environ.get("PULUMI_PARALLEL", "") or 0)
+    except ValueError:
+        value = 0
+    return value if value > 0 else DEFAULT_PARALLEL
+
+
 Props = dict[str, Any]
 T = TypeVar("T")
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.engine.config import ProjectSettings, StackConfig
-from harness.engine.deployment import DEFAULT_PARALLEL, Deployment
+from harness.engine.deployment import Deployment, default_parallel
 from harness.engine.monitor import MonitorServer
 from harness.engine.program import ProgramRun
 from harness.engine.state import STACK_TYPE, Checkpoint
@@ -84,8 +84,9 @@ class Engine:
     keys in the project's namespace). ``env`` is added to the environment of the program and
     provider processes. With ``emulator`` (``harness.emulator``), each summary counts the
     API requests the emulator logged during the pass. ``parallel`` is the step executor's
-    width (the CLI's ``--parallel``); ``provider_host`` the class of the provider processes
-    (a subclass can observe the calls).
+    width (the CLI's ``--parallel``; by default ``PULUMI_PARALLEL`` of this process's
+    environment or ``env``, else four per CPU, as the CLI's default); ``provider_host`` the
+    class of the provider processes (a subclass can observe the calls).
     """
 
     def __init__(
@@ -100,7 +101,7 @@ class Engine:
         emulator: EmulatorHandle | None = None,
         python: str = sys.executable,
         program_timeout: float = 600.0,
-        parallel: int = DEFAULT_PARALLEL,
+        parallel: int | None = None,
         provider_host: type[ProviderHost] = ProviderHost,
     ) -> None:
         self.project = ProjectSettings.load(project_dir)
@@ -111,7 +112,9 @@ class Engine:
         self.emulator = emulator
         self.python = python
         self.program_timeout = program_timeout
-        self.parallel = parallel
+        self.parallel = (
+            parallel if parallel is not None else default_parallel({**os.environ, **self.env})
+        )
         self.provider_host = provider_host
 
     # -- config and state --

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from harness.engine import Engine
 from harness.engine.config import StackConfig
-from harness.engine.deployment import schedule_deletes
+from harness.engine.deployment import DEFAULT_PARALLEL, default_parallel, schedule_deletes
 from harness.engine.properties import (
     IgnoreChangesError,
     PropertyPath,
@@ -138,3 +140,37 @@ def test_stack_config_values_reach_programs_and_providers_as_text() -> None:
     assert json.loads(env["PULUMI_CONFIG_SECRET_KEYS"]) == ["toy:token"]
     assert inputs["toy:token"] == secret("t") and inputs["other:flag"] == "true"
     assert inputs["toy:files"] == '{"a": {"content": "x"}}'
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, DEFAULT_PARALLEL),
+        ({"PULUMI_PARALLEL": "24"}, 24),
+        ({"PULUMI_PARALLEL": "0"}, DEFAULT_PARALLEL),
+        ({"PULUMI_PARALLEL": "many"}, DEFAULT_PARALLEL),
+    ],
+)
+def test_the_default_parallelism_is_pulumi_parallel_else_four_per_cpu(
+    environ: dict[str, str], expected: int
+) -> None:
+    """As the CLI's ``defaultParallel``: PULUMI_PARALLEL when it is a number above 0."""
+    assert default_parallel(environ) == expected
+
+
+def test_the_engine_takes_pulumi_parallel_from_its_environment_unless_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PULUMI_PARALLEL", raising=False)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
+
+    def engine(**options: Any) -> Engine:
+        return Engine(project, "s", state_dir=tmp_path / "state", **options)
+
+    assert engine().parallel == DEFAULT_PARALLEL
+    assert engine(env={"PULUMI_PARALLEL": "3"}).parallel == 3
+    assert engine(env={"PULUMI_PARALLEL": "3"}, parallel=5).parallel == 5
+    monkeypatch.setenv("PULUMI_PARALLEL", "7")
+    assert engine().parallel == 7

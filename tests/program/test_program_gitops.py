@@ -19,6 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
+from providers.environment import DEFAULT_HOST_THREADS
+
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "sms-stack.yml"
 BROKEN = Path(__file__).parent / "catalogs" / "broken"
@@ -225,3 +227,9 @@ def test_the_readme_shows_the_backend_url_the_workflow_uses(workflow: dict[Any, 
     assert shown["use_path_style"] == ["true"]
     (region,) = shown["region"]
     assert shown["endpoint"] == [f"https://obs.{region}.myhuaweicloud.com"]
+
+
+def test_the_workflow_runs_as_many_steps_at_once_as_make_up(workflow: dict[Any, Any]) -> None:
+    """As many steps at once as the provider process serves calls by default, as `make up`
+    sets it (tools/stack.py)."""
+    assert str(workflow["env"]["PULUMI_PARALLEL"]) == str(DEFAULT_HOST_THREADS)

@@ -28,6 +28,7 @@ import httpx
 import pytest
 
 from harness.emulator import EmulatorProcess
+from providers.environment import DEFAULT_HOST_THREADS
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / "tools" / "stack.py"
@@ -36,6 +37,7 @@ RECORDED_ENV = (
     "PULUMI_CONFIG_PASSPHRASE",
     "PULUMI_CONFIG_PASSPHRASE_FILE",
     "PULUMI_SKIP_UPDATE_CHECK",
+    "PULUMI_PARALLEL",
     "HUAWEICLOUD_SDK_AK",
     "HUAWEICLOUD_SDK_SK",
 )
@@ -44,6 +46,7 @@ SCRUBBED_ENV = (
     *RECORDED_ENV,
     "HW_ACCESS_KEY",
     "HW_SECRET_KEY",
+    "MSGSMS_HOST_THREADS",
     "STACK",
     "MSGSMS_EMULATOR_PORT",
     "MSGSMS_EMULATOR_DIR",
@@ -172,6 +175,7 @@ def _dev_environment(info: dict[str, Any]) -> dict[str, str | None]:
         "PULUMI_CONFIG_PASSPHRASE": stack_tool.DEV_PASSPHRASE,
         "PULUMI_CONFIG_PASSPHRASE_FILE": None,
         "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_PARALLEL": str(DEFAULT_HOST_THREADS),
         "HUAWEICLOUD_SDK_AK": info["access_key"],
         "HUAWEICLOUD_SDK_SK": info["secret_key"],
     }
@@ -254,6 +258,25 @@ def test_a_backend_of_the_users_own_is_kept(fake_cli: FakeCli, tool_env: dict[st
     assert {c["env"]["PULUMI_BACKEND_URL"] for c in fake_cli.calls()} == {
         "s3://state-bucket/msgsms"
     }
+
+
+@pytest.mark.parametrize(
+    ("environ", "parallel"),
+    [
+        ({}, str(DEFAULT_HOST_THREADS)),
+        ({"MSGSMS_HOST_THREADS": "32"}, "32"),
+        ({"PULUMI_PARALLEL": "4", "MSGSMS_HOST_THREADS": "32"}, "4"),
+    ],
+)
+def test_the_cli_runs_as_many_steps_at_once_as_the_provider_serves_calls(
+    fake_cli: FakeCli, tool_env: dict[str, str], environ: dict[str, str], parallel: str
+) -> None:
+    """The CLI's default (four steps per CPU) would leave most of the provider's threads
+    idle on a small machine; a PULUMI_PARALLEL of the user's own is kept."""
+    result = _run_tool({**tool_env, **environ}, "preview", "--stack", "prod")
+
+    assert result.returncode == 0, result.stderr
+    assert {call["env"]["PULUMI_PARALLEL"] for call in fake_cli.calls()} == {parallel}
 
 
 def test_a_failed_stack_selection_stops_before_the_command(
