@@ -72,8 +72,12 @@ def strip_secrets(value: Any) -> Any:
     return value
 
 
+def _is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
+
+
 def contains_unknowns(value: Any) -> bool:
-    if value == UNKNOWN or isinstance(value, Unknown):
+    if _is_unknown(value):
         return True
     if isinstance(value, dict):
         return any(contains_unknowns(v) for v in value.values())
@@ -91,7 +95,7 @@ def _marshal(value: Any, keep_secrets: bool, unknowns: list[bool]) -> Any:
         return {k: _marshal(v, keep_secrets, unknowns) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_marshal(v, keep_secrets, unknowns) for v in value]
-    if isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN):
+    if _is_unknown(value):
         unknowns.append(True)
         return UNKNOWN
     return value

@@ -482,9 +482,10 @@ def host_threads(environ: Mapping[str, str]) -> int:
     else the provider's default. The CLI's own default (four steps per CPU) would leave most of
     them idle on a small machine, each step waiting on the API rather than on a CPU. A stack
     that sets ``msgsms:hostThreads`` in its config sets ``PULUMI_PARALLEL`` to match."""
-    from providers.environment import DEFAULT_HOST_THREADS  # the standard library only
+    # the standard library only
+    from providers.environment import DEFAULT_HOST_THREADS, stack_setting
 
-    value = environ.get("MSGSMS_HOST_THREADS", "")
+    value = str(stack_setting("hostThreads", environ=environ) or "")
     return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_HOST_THREADS
 
 

@@ -428,12 +428,16 @@ class Deployment:
                 if state.urn == urn:
                     if state.type == STACK_TYPE:
                         self._stack_outputs = outputs
-                        return
-                    changed = state.outputs != outputs
-                    state.outputs = outputs
-                    if changed:
-                        self._persist()
+                    else:
+                        self._set_outputs(state, outputs)
                     return
+
+    def _set_outputs(self, state: ResourceState, outputs: Props) -> None:
+        """Give ``state`` these outputs, writing the checkpoint only if they changed."""
+        changed = state.outputs != outputs
+        state.outputs = outputs
+        if changed:
+            self._persist()
 
     def _finalize_stack_outputs(self) -> None:
         """The stack's outputs at the end of the pass: those registered last, over the old ones
@@ -447,10 +451,7 @@ class Deployment:
             old = self._olds.get(stack.urn)
             if self.failed and old is not None:
                 outputs = {**old.outputs, **outputs}
-            changed = stack.outputs != outputs
-            stack.outputs = outputs
-            if changed:
-                self._persist()
+            self._set_outputs(stack, outputs)
 
     def _alias_urns(self, goal: Goal) -> list[str]:
         urns = []
