@@ -86,19 +86,40 @@ def contains_unknowns(value: Any) -> bool:
     return False
 
 
-def _marshal(value: Any, keep_secrets: bool, unknowns: list[bool]) -> Any:
-    """One walk: unknowns as :data:`UNKNOWN` (noted in ``unknowns``), secrets unwrapped unless
-    kept, dicts and lists copied."""
-    if isinstance(value, dict):
+def _encode(target: struct_pb2.Value, value: Any, keep_secrets: bool, unknowns: list[bool]) -> None:
+    """One walk, straight into the message: ``value`` as ``target`` (the encoding of the SDK's
+    ``Struct.update``), unknowns as :data:`UNKNOWN` (noted in ``unknowns``), secrets unwrapped
+    unless kept."""
+    if value is None:
+        target.null_value = 0
+    elif isinstance(value, bool):  # before the numbers: a bool is an int
+        target.bool_value = value
+    elif isinstance(value, str):
+        if value == UNKNOWN:
+            unknowns.append(True)
+        target.string_value = value
+    elif isinstance(value, int | float):
+        target.number_value = value
+    elif isinstance(value, dict):
         if not keep_secrets and value.get(SIG_KEY) == SECRET_SIG:
-            return _marshal(value["value"], keep_secrets, unknowns)
-        return {k: _marshal(v, keep_secrets, unknowns) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_marshal(v, keep_secrets, unknowns) for v in value]
-    if _is_unknown(value):
+            _encode(target, value["value"], keep_secrets, unknowns)
+            return
+        struct = target.struct_value
+        struct.Clear()  # sets the field, so that an empty dict is an empty Struct
+        fields = struct.fields
+        for k, v in value.items():
+            _encode(fields[k], v, keep_secrets, unknowns)
+    elif isinstance(value, list | tuple):
+        items = target.list_value
+        items.Clear()
+        values = items.values
+        for v in value:
+            _encode(values.add(), v, keep_secrets, unknowns)
+    elif isinstance(value, Unknown):
         unknowns.append(True)
-        return UNKNOWN
-    return value
+        target.string_value = UNKNOWN
+    else:
+        raise ValueError(f"a property value of type {type(value).__name__} has no wire form")
 
 
 def to_struct(
@@ -106,14 +127,15 @@ def to_struct(
 ) -> struct_pb2.Struct:
     """Marshal a wire-form property bag into a ``Struct`` as the engine does for a provider."""
     unknowns: list[bool] = []
-    value = {k: _marshal(v, keep_secrets, unknowns) for k, v in props.items()}
+    struct = struct_pb2.Struct()
+    fields = struct.fields
+    for k, v in props.items():
+        _encode(fields[k], v, keep_secrets, unknowns)
     if unknowns and not keep_unknowns:
         raise ValueError(
             "property bag contains an unknown value; the engine sends unknowns only to "
             "check and diff during a preview"
         )
-    struct = struct_pb2.Struct()
-    struct.update(value)
     return struct
 
 

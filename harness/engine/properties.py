@@ -201,7 +201,11 @@ class PropertyPath:
 def apply_ignore_changes(
     news: Mapping[str, Any], olds: Mapping[str, Any], paths: Iterable[str]
 ) -> Props:
-    """The engine's ``processIgnoreChanges``: copy old input values over the ignored paths."""
+    """The engine's ``processIgnoreChanges``: copy old input values over the ignored paths
+    (the news themselves when no path is ignored)."""
+    paths = list(paths)
+    if not paths:
+        return dict(news)
     result = copy.deepcopy(dict(news))
     invalid = []
     for text in paths:

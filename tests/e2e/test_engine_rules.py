@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from google.protobuf import struct_pb2
+from pulumi.output import Unknown
 
 from harness.engine import Engine
 from harness.engine.config import StackConfig
@@ -22,6 +24,7 @@ from harness.engine.properties import (
     secret,
 )
 from harness.engine.state import ResourceState
+from harness.wire import UNKNOWN, from_struct, to_struct
 
 
 def test_property_paths_parse_keys_indexes_quoted_keys_and_wildcards() -> None:
@@ -174,3 +177,39 @@ def test_the_engine_takes_pulumi_parallel_from_its_environment_unless_told(
     assert engine(env={"PULUMI_PARALLEL": "3"}, parallel=5).parallel == 5
     monkeypatch.setenv("PULUMI_PARALLEL", "7")
     assert engine().parallel == 7
+
+
+def test_no_ignored_path_leaves_the_news_as_they_are() -> None:
+    news = {"content": "v2", "tags": {"owner": "dev"}}
+    result = apply_ignore_changes(news, {"content": "v1"}, [])
+    assert result == news and result is not news
+
+
+def test_a_property_bag_encodes_as_the_sdk_encodes_a_struct() -> None:
+    """One walk into the message gives what ``Struct.update`` gives for the unwrapped values:
+    secrets unwrapped unless kept, unknowns refused unless allowed, empty values kept."""
+    hidden = secret({"key": [1, 2]})
+    bag: dict[str, Any] = {
+        "none": None,
+        "flags": [True, False],
+        "numbers": [0, -3, 1.5, 10**15],
+        "text": ["", "x"],
+        "empty": {"map": {}, "list": [], "tuple": ()},
+        "nested": {"a": [{"b": None}, [], {}]},
+        "secret": hidden,
+        "secrets": [secret("v"), secret(secret(1))],
+    }
+    plain_bag = {**bag, "secret": {"key": [1, 2]}, "secrets": ["v", 1]}
+    plain_bag["empty"] = {"map": {}, "list": [], "tuple": []}
+    expected = struct_pb2.Struct()
+    expected.update(plain_bag)
+    assert to_struct(bag) == expected
+    assert from_struct(to_struct(bag)) == json.loads(json.dumps(plain_bag))
+    kept = from_struct(to_struct(bag, keep_secrets=True))
+    assert kept["secret"] == json.loads(json.dumps(hidden))
+    for unknown in (UNKNOWN, [Unknown()], {"deep": Unknown()}):
+        with pytest.raises(ValueError, match="unknown"):
+            to_struct({"value": unknown})
+        assert UNKNOWN in json.dumps(from_struct(to_struct({"v": unknown}, keep_unknowns=True)))
+    with pytest.raises(ValueError, match="object has no wire form"):
+        to_struct({"value": object()})
