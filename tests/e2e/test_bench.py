@@ -74,3 +74,18 @@ def test_the_benchmarks_run_in_quick_mode_and_write_their_results(tmp_path: Path
         assert by_pass["up (no-op)"]["changes"] == {"same": size["templates"] + 2}
         assert by_pass["up"]["peak_rss_mib"]["provider"] > 0
         assert size["checkpoint"]["provider_met"]
+
+
+def test_the_bench_compiles_the_modules_its_processes_import(tmp_path: Path) -> None:
+    from bench.__main__ import compile_sources
+
+    (tmp_path / "providers" / "kinds").mkdir(parents=True)
+    (tmp_path / "providers" / "kinds" / "template.py").write_text("KIND = 'template'\n")
+    (tmp_path / "__main__.py").write_text("import providers\n")
+    (tmp_path / "bench" / "floor_project").mkdir(parents=True)
+    (tmp_path / "bench" / "floor_project" / "__main__.py").write_text("pass\n")
+
+    compile_sources(tmp_path)  # even where PYTHONDONTWRITEBYTECODE is set, as on CI images
+
+    compiled = sorted(p.relative_to(tmp_path).parts[0] for p in tmp_path.rglob("*.pyc"))
+    assert compiled == ["__pycache__", "bench", "providers"]
