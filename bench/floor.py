@@ -55,7 +55,7 @@ LATENCIES_MS = (0, 100)
 ROUNDS = 3
 #: A no-op pass takes seconds where a first ``up`` takes a minute: more of them, for a steadier
 #: median on a shared machine.
-NOOP_ROUNDS = 5
+NOOP_ROUNDS = 7
 #: (pass, templates, latency in ms) -> the most that ours may take, as a multiple of the floor.
 GOALS: dict[tuple[str, int, int], float] = {
     ("up", 100, 100): 3.0,
