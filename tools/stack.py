@@ -459,14 +459,19 @@ def reset(
 
 
 def stack_environment(
-    stack: str, emulator: EmulatorInfo | None, base: Mapping[str, str]
+    stack: str,
+    emulator: EmulatorInfo | None,
+    base: Mapping[str, str],
+    project_dir: Path = ROOT,
 ) -> dict[str, str]:
     """The environment for the Pulumi CLI: backend, passphrase, (dev) credentials, and as many
     steps at once as the provider process serves calls (``PULUMI_PARALLEL``, unless set)."""
     env = dict(base)
     env.setdefault("PULUMI_BACKEND_URL", BACKEND_DIR.as_uri())
     env.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")
-    env.setdefault("PULUMI_PARALLEL", str(host_threads(env)))
+    if "PULUMI_PARALLEL" not in env:
+        configured = stack_config(stack, "hostThreads", project_dir)
+        env["PULUMI_PARALLEL"] = str(host_threads(env, configured))
     if stack == "dev" and not (
         {"PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"} & env.keys()
     ):
@@ -477,15 +482,36 @@ def stack_environment(
     return env
 
 
-def host_threads(environ: Mapping[str, str]) -> int:
-    """Calls the provider process serves at once: ``MSGSMS_HOST_THREADS`` when it is a number,
-    else the provider's default. The CLI's own default (four steps per CPU) would leave most of
-    them idle on a small machine, each step waiting on the API rather than on a CPU. A stack
-    that sets ``msgsms:hostThreads`` in its config sets ``PULUMI_PARALLEL`` to match."""
+def stack_config(stack: str, key: str, project_dir: Path = ROOT) -> Any:
+    """``msgsms:<key>`` as the stack's config file (``Pulumi.<stack>.yaml`` in the project's
+    ``stackConfigDir``) holds it in plain text; None when the file, its ``config`` or the key is
+    missing, or the value is a secret or not YAML the CLI would read (the CLI then says what is
+    wrong)."""
+    # the venv's (up, preview and the rest run from it; stop and reset never come here)
+    import yaml
+
+    from harness.engine.config import ConfigError, ProjectSettings
+
+    try:
+        text = ProjectSettings.load(project_dir).stack_file(stack).read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ConfigError):
+        return None
+    config = data.get("config") if isinstance(data, dict) else None
+    value = config.get(f"msgsms:{key}") if isinstance(config, dict) else None
+    return None if isinstance(value, dict | list) else value
+
+
+def host_threads(environ: Mapping[str, str], configured: Any = None) -> int:
+    """Calls the provider process serves at once, read as the provider reads them:
+    ``msgsms:hostThreads`` of the stack's config (``configured``), else
+    ``MSGSMS_HOST_THREADS``, when it is a number; else the provider's default. The CLI's own
+    default (four steps per CPU) would leave most of them idle on a small machine, each step
+    waiting on the API rather than on a CPU."""
     # the standard library only
     from providers.environment import DEFAULT_HOST_THREADS, stack_setting
 
-    value = str(stack_setting("hostThreads", environ=environ) or "")
+    value = str(stack_setting("hostThreads", configured, environ=environ) or "")
     return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_HOST_THREADS
 
 

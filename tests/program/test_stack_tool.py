@@ -588,3 +588,38 @@ def test_a_missing_cli_that_cannot_be_installed_stops_with_what_to_do(
     assert "https://www.pulumi.com/docs/iac/download-install/" in err
     assert "copy the `pulumi` binary into .pulumi-cli/bin/" in err
     assert not (tmp_path / "cli" / "bin" / "pulumi").exists()
+
+
+def _project(tmp_path: Path, stack_file: str | None) -> Path:
+    (tmp_path / "Pulumi.yaml").write_text(
+        "name: msgsms\nruntime: python\nstackConfigDir: stacks\n", encoding="utf-8"
+    )
+    (tmp_path / "stacks").mkdir()
+    if stack_file is not None:
+        (tmp_path / "stacks" / "Pulumi.prod.yaml").write_text(stack_file, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("stack_file", "environ", "parallel"),
+    [
+        ("config:\n  msgsms:hostThreads: 32\n", {}, "32"),
+        ("config:\n  msgsms:hostThreads: '24'\n", {"MSGSMS_HOST_THREADS": "8"}, "24"),
+        ("config:\n  msgsms:region: cn-north-4\n", {"MSGSMS_HOST_THREADS": "8"}, "8"),
+        ("config:\n  msgsms:hostThreads: 32\n", {"PULUMI_PARALLEL": "4"}, "4"),
+        (None, {}, str(DEFAULT_HOST_THREADS)),
+        ("config: [not, a, mapping\n", {}, str(DEFAULT_HOST_THREADS)),
+        ("config:\n  msgsms:hostThreads:\n    secure: v1:abc\n", {}, str(DEFAULT_HOST_THREADS)),
+    ],
+)
+def test_the_steps_at_once_follow_the_stacks_own_host_threads_setting(
+    tmp_path: Path, stack_file: str | None, environ: dict[str, str], parallel: str
+) -> None:
+    """The provider reads msgsms:hostThreads from the stack config before the environment;
+    PULUMI_PARALLEL follows it the same way. A file the CLI would refuse changes nothing here:
+    the CLI says what is wrong with it."""
+    project = _project(tmp_path, stack_file)
+
+    env = stack_tool.stack_environment("prod", None, environ, project)
+
+    assert env["PULUMI_PARALLEL"] == parallel
