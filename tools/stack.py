@@ -491,6 +491,7 @@ def stack_config(stack: str, key: str, project_dir: Path = ROOT) -> Any:
     import yaml
 
     from harness.engine.config import ConfigError, ProjectSettings
+    from providers.environment import NAMESPACE
 
     try:
         text = ProjectSettings.load(project_dir).stack_file(stack).read_text(encoding="utf-8")
@@ -498,7 +499,7 @@ def stack_config(stack: str, key: str, project_dir: Path = ROOT) -> Any:
     except (OSError, UnicodeDecodeError, yaml.YAMLError, ConfigError):
         return None
     config = data.get("config") if isinstance(data, dict) else None
-    value = config.get(f"msgsms:{key}") if isinstance(config, dict) else None
+    value = config.get(f"{NAMESPACE}:{key}") if isinstance(config, dict) else None
     return None if isinstance(value, dict | list) else value
 
 
