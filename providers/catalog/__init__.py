@@ -11,27 +11,20 @@ point at another declaration (``app_id``, ``file_id``, ``power_attorney_file_id`
 other resource's output, e.g.
 ``inputs = decl.resolve(lambda ref: getattr(created[ref.kind, ref.key], ref.output))``.
 
-The modules: :mod:`.source` (YAML with line numbers), :mod:`.entries` (the entry models, made
-from the kinds' fields), :mod:`.messages` (type errors in a catalog author's words),
+The modules: :mod:`.source` (YAML with line numbers), :mod:`.layout` (what a catalog may
+hold, and its type check without pydantic), :mod:`.entries` (the entry models, made from the
+kinds' fields; imported on first use, see :mod:`.layout`), :mod:`.messages` (type errors in a
+catalog author's words),
 :mod:`.build` (entries to declarations), :mod:`.checks` (rules across entries),
 :mod:`.results`, :mod:`.load`, :mod:`.schema` (the JSON Schema for editors).
 """
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from providers.spec import KINDS as _KINDS
 
-from .entries import (
-    ENTRIES,
-    KEY_PATTERN,
-    NOT_EXPOSED,
-    Defaults,
-    Document,
-    Entry,
-    ExistingEntry,
-    VariableEntry,
-    field_choices,
-)
+from .layout import KEY_PATTERN, NOT_EXPOSED
 from .load import check_catalog, load_catalog
 from .results import (
     EXISTING,
@@ -44,6 +37,31 @@ from .results import (
     Reference,
     TemplateEstimate,
 )
+
+if TYPE_CHECKING:
+    from .entries import (
+        ENTRIES,
+        Defaults,
+        Document,
+        Entry,
+        ExistingEntry,
+        VariableEntry,
+        field_choices,
+    )
+
+#: The names of :mod:`.entries`, which imports pydantic: loaded on first use.
+_ENTRY_NAMES = frozenset(
+    {"ENTRIES", "Defaults", "Document", "Entry", "ExistingEntry", "VariableEntry", "field_choices"}
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ENTRY_NAMES:
+        from . import entries
+
+        return getattr(entries, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Input -> the catalog field that spells it, per kind.
 CATALOG_FIELDS: Mapping[str, Mapping[str, str]] = {kind.name: kind.catalog_names for kind in _KINDS}

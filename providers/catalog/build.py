@@ -20,7 +20,7 @@ from typing import Any
 from providers import rules
 from providers.spec import BY_NAME, KINDS, LOOKUP_OUTPUTS, Field
 
-from .entries import VARIABLE_FIELDS, Entry, ExistingEntry
+from .layout import VARIABLE_FIELDS, Existing, Values
 from .results import EXISTING, Kind, Lookup, Reference
 from .source import Path_, Source
 
@@ -40,7 +40,7 @@ class Draft:
     #: The drafts the entry's references name, by the catalog field that names them.
     targets: dict[str, Draft] = field(default_factory=dict)
     #: References to objects the stack does not manage (``{existing: name}``).
-    existing: list[tuple[Field, ExistingEntry]] = field(default_factory=list)
+    existing: list[tuple[Field, Existing]] = field(default_factory=list)
     broken: bool = False
     # inputs a cross-entry problem made doubtful: the rules treat them as unknown, so one
     # mistake is reported once
@@ -78,7 +78,7 @@ class Builder:
     def __init__(
         self,
         source: Source,
-        defaults: Entry,
+        defaults: Values,
         root: Path,
         default_region: str | None,
     ):
@@ -94,7 +94,7 @@ class Builder:
         #: The lookups of objects the catalog names but does not manage, by their key.
         self.lookups: dict[str, Lookup] = {}
 
-    def add(self, kind: Kind, key: str, entry: Entry | None) -> None:
+    def add(self, kind: Kind, key: str, entry: Values | None) -> None:
         if entry is not None:
             self.drafts[kind][key] = Draft(kind, key, entry)
             return
@@ -113,7 +113,7 @@ class Builder:
         assert spec_field.catalog is not None
         value = getattr(draft.entry, spec_field.catalog)
         form = spec_field.catalog_form
-        if form == "reference" and isinstance(value, ExistingEntry):
+        if form == "reference" and isinstance(value, Existing):
             draft.existing.append((spec_field, value))  # looked up once its region is known
         elif form == "reference":
             assert spec_field.refers_to is not None

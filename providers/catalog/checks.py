@@ -11,7 +11,7 @@ from providers import rules
 from providers.spec import KINDS
 
 from .build import Builder, Draft
-from .entries import KEY_PATTERN
+from .layout import KEY_PATTERN
 from .source import Source
 
 __all__ = ["cross_checks"]
@@ -69,17 +69,11 @@ def cross_checks(source: Source, builder: Builder) -> None:
         lambda d: (d.entry.app, d.inputs.get("template_name")),
         "template_name",
         lambda d: (
-            f"app {_shown(d.entry.app)} already has a template named "
+            f"app {d.entry.app!r} already has a template named "
             f"{d.inputs.get('template_name')!r}; template names are unique per app"
         ),
     )
     _quotas(source, builder)
-
-
-def _shown(reference: Any) -> str:
-    """A reference as the catalog writes it: a key, or ``{existing: name}``."""
-    name = getattr(reference, "existing", None)
-    return repr(reference) if name is None else f"{{existing: {name!r}}}"
 
 
 def _aliases(source: Source, builder: Builder) -> None:

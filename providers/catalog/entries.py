@@ -3,7 +3,10 @@ kind with each field the catalog writes (:attr:`providers.spec.Field.catalog`), 
 with every field an entry may take from ``defaults``, and the document around them.
 
 The models check types only; the API's rules are :mod:`providers.rules`'. They are strict: a
-YAML ``name: 2024`` is a number, and silently sending ``"2024"`` would hide the mistake.
+YAML ``name: 2024`` is a number, and silently sending ``"2024"`` would hide the mistake. They
+decide, and word the problems, when :mod:`.layout`'s plain check of the same types is in doubt,
+and they make the catalog's JSON Schema (:mod:`.schema`); importing this module imports
+pydantic.
 """
 
 from __future__ import annotations
@@ -16,11 +19,10 @@ from pydantic import BaseModel, ConfigDict, create_model
 from providers.spec import KINDS, Field, Kind
 from providers.spec.vocabulary import VARIABLE_TYPES
 
+from .layout import DEFAULTABLE, DOCUMENT_SETTINGS
+
 __all__ = [
-    "DOCUMENT_SETTINGS",
     "ENTRIES",
-    "KEY_PATTERN",
-    "NOT_EXPOSED",
     "Defaults",
     "Document",
     "Entry",
@@ -29,21 +31,6 @@ __all__ = [
     "entry_model",
     "field_choices",
 ]
-
-#: What a catalog key must look like: it names the Pulumi resource.
-KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
-
-#: API request fields the catalog deliberately has no spelling for, and why.
-NOT_EXPOSED: Mapping[str, str] = {
-    "show_secret": "the provider always asks for the app secret, to make it a secret output",
-    "create_sign_and_template": "it creates a test signature and template that no catalog "
-    "entry would own",
-    "flow_status": "the provider always submits a template for review (Reviewing); drafts "
-    "and disabling are console workflows",
-    "signature_related_file_id": "2025 documentation only; not in the API definition or SDK",
-    "registration_number": "2025 documentation only; not in the API definition or SDK",
-    "license_number": "2025 documentation only; not in the API definition or SDK",
-}
 
 
 class Entry(BaseModel):
@@ -71,8 +58,6 @@ class VariableEntry(Entry):
     desc: str | None = None
 
 
-#: The catalog field of each ``variable_attributes`` item field.
-VARIABLE_FIELDS = {"variable_index": "index", "variable_type": "type", "variable_desc": "desc"}
 _VARIABLE_CHOICES: Mapping[str, tuple[Any, ...]] = {"type": VARIABLE_TYPES}
 
 #: The Python type of a catalog value, per value kind (written as the value itself).
@@ -118,24 +103,11 @@ def entry_model(kind: Kind) -> type[Entry]:
 #: The entry model of each kind, by kind name.
 ENTRIES: Mapping[str, type[Entry]] = {kind.name: entry_model(kind) for kind in KINDS}
 
-#: The fields ``defaults`` may set, by catalog spelling (the first kind's descriptor of each).
-_DEFAULTABLE: dict[str, Field] = {}
-for _kind in KINDS:
-    for _field in _kind.catalog_fields:
-        if _field.defaultable and _field.catalog is not None:
-            _DEFAULTABLE.setdefault(_field.catalog, _field)
-
 Defaults = _model(
     "Defaults",
     "Values every entry takes unless it sets its own",
-    {name: (_VALUE_TYPES[f.kind] | None, None) for name, f in _DEFAULTABLE.items()},
+    {name: (_VALUE_TYPES[f.kind] | None, None) for name, f in DEFAULTABLE.items()},
 )
-
-#: Top-level settings of a catalog besides ``defaults`` and the sections.
-DOCUMENT_SETTINGS: Mapping[str, tuple[Any, Any]] = {
-    # an empty catalog deletes every object of its stack: it has to say it means it
-    "allow_empty": (bool, False),
-}
 
 #: The document: ``defaults`` and one section per kind (entries are checked one at a time,
 #: by their kind's model, so that every entry's problems are reported).
@@ -154,7 +126,7 @@ _FIELDS_OF: Mapping[type[BaseModel], Mapping[str, Field]] = {
         ENTRIES[kind.name]: {f.catalog: f for f in kind.catalog_fields if f.catalog is not None}
         for kind in KINDS
     },
-    Defaults: _DEFAULTABLE,
+    Defaults: DEFAULTABLE,
 }
 
 

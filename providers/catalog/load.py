@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from providers.spec import KINDS
 
+from . import layout
 from .build import Builder
 from .checks import cross_checks
-from .entries import ENTRIES, Defaults, Document
-from .messages import validate
 from .results import Catalog, CatalogError, CatalogProblem, Declaration
-from .source import Source
+from .source import Path_, Source
 
 __all__ = ["check_catalog", "load_catalog"]
 
@@ -53,12 +53,12 @@ def check_catalog(
     if isinstance(data, dict):
         # x- keys hold YAML anchors for reuse, as in compose files; they declare nothing
         data = {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
-    document = validate(source, Document, {} if data is None else data, ())
+    document = _checked(source, {} if data is None else data, (), None)
     if document is None:
         return None, _ordered(source.problems), source.warnings
     builder = Builder(
         source,
-        getattr(document, "defaults", None) or Defaults(),
+        document.defaults or layout.no_defaults(),
         Path(root) if root is not None else Path.cwd(),
         default_region,
     )
@@ -66,7 +66,7 @@ def check_catalog(
         entries = getattr(document, kind.section) or {}
         builder.keys[kind.section] = list(entries)
         for key, raw in entries.items():
-            entry = validate(source, ENTRIES[kind.name], raw, (kind.section, key))
+            entry = _checked(source, raw, (kind.section, key), kind.name)
             builder.add(kind.name, key, entry)
     for name in _build_order():
         for draft in builder.drafts[name].values():
@@ -112,6 +112,19 @@ def load_catalog(
     if catalog is None:
         raise CatalogError(problems, warnings)
     return catalog
+
+
+def _checked(source: Source, data: Any, where: Path_, kind: str | None) -> layout.Values | None:
+    """An entry of ``kind`` (the document when None), its types checked; None when it has
+    problems, each reported. The entry models (pydantic) are imported only when the plain
+    check is in doubt (see :mod:`.layout`)."""
+    checked = layout.document(data) if kind is None else layout.ENTRY_CHECKS[kind](data)
+    if checked is not None:
+        return checked
+    from .entries import ENTRIES, Document
+    from .messages import validate
+
+    return validate(source, Document if kind is None else ENTRIES[kind], data, where)
 
 
 def _ordered(problems: Sequence[CatalogProblem]) -> list[CatalogProblem]:

@@ -1,6 +1,9 @@
 """What pydantic says about a catalog's types, said the way a catalog's author needs it: the
 field, what was written (``yes`` read as true), what is expected and, for an unknown field,
-what was probably meant."""
+what was probably meant.
+
+The loader comes here only when :mod:`.layout`'s check is in doubt: this module imports
+pydantic and the entry models."""
 
 from __future__ import annotations
 
@@ -12,10 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .entries import Entry, field_choices
+from .entries import Entry, ExistingEntry, VariableEntry, field_choices
+from .layout import Existing, Values, Variable
 from .source import Path_, Source
 
-__all__ = ["validate"]
+__all__ = ["as_values", "validate"]
 
 
 def _yaml_text(value: Any) -> str:
@@ -103,9 +107,27 @@ def _schema_message(error: Mapping[str, Any], root: type[BaseModel], written: st
     return str(error["msg"])
 
 
-def validate(source: Source, model: type[Entry], data: Any, prefix: Path_) -> Entry | None:
+def as_values(value: Any) -> Any:
+    """A model's value as :mod:`.layout` gives it (:class:`Values`, :class:`Existing`,
+    :class:`Variable`), so that an entry is the same object whichever check took it."""
+    if isinstance(value, ExistingEntry):
+        return Existing(value.existing, value.type)
+    if isinstance(value, VariableEntry):
+        return Variable(value.index, value.type, value.desc)
+    if isinstance(value, BaseModel):
+        return Values(
+            **{name: as_values(getattr(value, name)) for name in type(value).model_fields}
+        )
+    if isinstance(value, list):
+        return [as_values(item) for item in value]
+    return value
+
+
+def validate(source: Source, model: type[Entry], data: Any, prefix: Path_) -> Values | None:
+    """``data`` checked by ``model`` as :class:`Values`, or None after reporting every problem
+    on the catalog's lines."""
     try:
-        return model.model_validate(data)
+        return as_values(model.model_validate(data))
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(error["loc"])

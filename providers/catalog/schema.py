@@ -21,15 +21,8 @@ from providers.countries import COUNTRIES
 from providers.spec import KINDS
 from providers.spec.vocabulary import MAX_VARIABLES
 
-from .entries import (
-    DOCUMENT_SETTINGS,
-    ENTRIES,
-    KEY_PATTERN,
-    Defaults,
-    VariableEntry,
-    catalog_field,
-    field_choices,
-)
+from .entries import ENTRIES, Defaults, VariableEntry, catalog_field, field_choices
+from .layout import DOCUMENT_SETTINGS, KEY_PATTERN
 
 __all__ = ["DIALECT", "catalog_schema", "description"]
 

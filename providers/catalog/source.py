@@ -14,6 +14,7 @@ __all__ = ["Path_", "Source", "render"]
 
 Path_ = tuple[str | int, ...]
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _Loader(yaml.SafeLoader):
@@ -116,6 +117,8 @@ class Source:
                 self._build(loader, item, (*path, i), stack | {id(node)})
                 for i, item in enumerate(node.value)
             ]
+        if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+            return node.value  # what the constructor would make of it, without its bookkeeping
         value = loader.construct_object(node, deep=True)
         if not isinstance(value, str) and isinstance(node, yaml.ScalarNode) and not node.style:
             self.scalars[path] = node.value
@@ -156,7 +159,7 @@ class Source:
             raise yaml.constructor.ConstructorError(
                 None, None, "a key must be a plain value, not a list or mapping", node.start_mark
             )
-        return loader.construct_object(node)
+        return node.value if node.tag == _STR_TAG else loader.construct_object(node)
 
 
 def render(path: Path_) -> str:

@@ -12,6 +12,7 @@ import pytest
 
 from providers.catalog.build import Builder
 from providers.catalog.entries import entry_model
+from providers.catalog.layout import entry_check
 from providers.client import models
 from providers.resources import TemplateProvider
 from providers.resources.resource import args_class
@@ -49,6 +50,8 @@ def test_a_plain_field_reaches_the_catalog_the_rules_and_the_resource() -> None:
     entry = entry_model(EXTENDED)
     assert entry.model_validate({"app": "a", "name": "n", "content": "c", "note": "hi"})
     assert "note" in entry.model_fields
+    plain = entry_check(EXTENDED)({"app": "a", "name": "n", "content": "c", "note": "hi"})
+    assert plain is not None and plain.note == "hi"
 
     problems = check_fields({"template_note": "x" * 11}, EXTENDED.fields)
     assert ("template_note", "must be 10 characters at most (got 11)") in problems
