@@ -475,7 +475,10 @@ def test_an_emulator_that_cannot_start_leaves_the_old_line_alone(tool_env: dict[
     data_dir = Path(tool_env["MSGSMS_EMULATOR_DIR"])
     data_dir.mkdir()
     (data_dir / "startup.json").write_text('{"url": "kept"}\n')
-    env = {**tool_env, "MSGSMS_EMULATOR_FLAGS": "--review-delay -1"}  # refused by serve
+    # refused by serve; the region ports stay the OS's choice, so that only the main port,
+    # free, is checked (ports next to it may be anyone's)
+    flags = f"{tool_env['MSGSMS_EMULATOR_FLAGS']} --review-delay -1"
+    env = {**tool_env, "MSGSMS_EMULATOR_FLAGS": flags}
 
     result = _run_tool(env, "emulator")
 
