@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 from providers.spec import KINDS, Field, Kind
 from providers.spec.vocabulary import VARIABLE_TYPES
 
-from .layout import DEFAULTABLE, DOCUMENT_SETTINGS
+from .layout import DEFAULTABLE, DOCUMENT_SETTINGS, REQUIRED, field_shape
 
 __all__ = [
     "ENTRIES",
@@ -72,17 +72,17 @@ _VALUE_TYPES: Mapping[str, Any] = {
 
 
 def _definition(field: Field) -> tuple[Any, Any]:
-    """The pydantic field (annotation, default) of a catalog field."""
-    if field.catalog_form in ("yes_no", "flag"):
-        return bool, False
-    if field.catalog_form == "variables":
-        return list[VariableEntry], []
-    annotation = (
-        str | ExistingEntry if field.catalog_form == "reference" else _VALUE_TYPES[field.kind]
-    )
-    if field.catalog_required:
+    """The pydantic field (annotation, default) of a catalog field, by its shape."""
+    shape, default = field_shape(field)
+    annotation = {
+        "variables": list[VariableEntry],
+        "reference": str | ExistingEntry,
+    }.get(shape) or _VALUE_TYPES[shape]
+    if default is REQUIRED:
         return annotation, ...
-    return annotation | None, None
+    if default is None:
+        return annotation | None, None
+    return annotation, default
 
 
 def _model(name: str, doc: str, definitions: Mapping[str, Any]) -> type[Entry]:

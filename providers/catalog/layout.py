@@ -31,12 +31,14 @@ __all__ = [
     "ENTRY_CHECKS",
     "KEY_PATTERN",
     "NOT_EXPOSED",
+    "REQUIRED",
     "VARIABLE_FIELDS",
     "Existing",
     "Values",
     "Variable",
     "document",
     "entry_check",
+    "field_shape",
     "no_defaults",
 ]
 
@@ -103,6 +105,26 @@ class _Doubt(Exception):
     """The value is not one this check is sure the models accept as it is."""
 
 
+#: The default of a field an entry must write.
+REQUIRED: Any = object()
+
+
+def field_shape(field: Field) -> tuple[str, Any]:
+    """What a catalog field holds, and its default (:data:`REQUIRED`: the entry writes it).
+
+    The shape is a value kind (``str``, ``int``, ``number``, ``bool``, ``int_set``,
+    ``str_list``), ``bool`` for a field written as true/false, ``variables``, or ``reference``
+    (a key or ``{existing: name}``). The entry models (:mod:`.entries`) and the checks below
+    are both made from it.
+    """
+    if field.catalog_form in ("yes_no", "flag"):
+        return "bool", False
+    if field.catalog_form == "variables":
+        return "variables", []
+    shape = "reference" if field.catalog_form == "reference" else field.kind
+    return shape, REQUIRED if field.catalog_required else None
+
+
 # pydantic checks integers in 64 bits; anything outside is left to it
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
 _ABSENT = object()
@@ -142,17 +164,17 @@ def _list(item: Callable[[Any], Any]) -> Callable[[Any], list[Any]]:
 
 
 def _fields(value: Any, checks: Mapping[str, tuple[Callable[[Any], Any], Any]]) -> dict[str, Any]:
-    """A mapping's fields, each checked, absent ones at their default (``_ABSENT``:
-    required); any other key is a doubt."""
+    """A mapping's fields, each checked, absent ones at their default (a doubt if
+    :data:`REQUIRED`); any other key is a doubt."""
     if type(value) is not dict or not value.keys() <= checks.keys():
         raise _Doubt
     checked: dict[str, Any] = {}
     for name, (check, default) in checks.items():
         given = value.get(name, _ABSENT)
         if given is _ABSENT:
-            if default is _ABSENT:
+            if default is REQUIRED:
                 raise _Doubt
-            checked[name] = default
+            checked[name] = default.copy() if type(default) is list else default
         elif given is None and default is None:
             checked[name] = None  # optional, written as null
         else:
@@ -170,8 +192,8 @@ def _reference(value: Any) -> str | Existing:
     return Existing(**_fields(value, _EXISTING))
 
 
-_VARIABLE = {"index": (_int, _ABSENT), "type": (_text, _ABSENT), "desc": (_text, None)}
-_EXISTING = {"existing": (_text, _ABSENT), "type": (_text, None)}
+_VARIABLE = {"index": (_int, REQUIRED), "type": (_text, REQUIRED), "desc": (_text, None)}
+_EXISTING = {"existing": (_text, REQUIRED), "type": (_text, None)}
 
 #: The check of a catalog value, per value kind (``_VALUE_TYPES`` of :mod:`.entries`).
 _VALUES: Mapping[str, Callable[[Any], Any]] = {
@@ -184,19 +206,22 @@ _VALUES: Mapping[str, Callable[[Any], Any]] = {
 }
 
 
+#: The check of each shape of :func:`field_shape`.
+_SHAPES: Mapping[str, Callable[[Any], Any]] = {
+    **_VALUES,
+    "variables": _list(_variable),
+    "reference": _reference,
+}
+
+
 def _check(field: Field) -> tuple[Callable[[Any], Any], Any]:
-    """The check and default of a catalog field, as :func:`.entries._definition` types it."""
-    if field.catalog_form in ("yes_no", "flag"):
-        return _bool, False
-    if field.catalog_form == "variables":
-        return _list(_variable), []
-    check = _reference if field.catalog_form == "reference" else _VALUES[field.kind]
-    return check, _ABSENT if field.catalog_required else None
+    shape, default = field_shape(field)
+    return _SHAPES[shape], default
 
 
 def entry_check(kind: Kind) -> Callable[[Any], Values | None]:
-    """The check of ``kind``'s entries (each field the catalog writes, as
-    :func:`.entries.entry_model` types it): an entry's :class:`Values`, or None if in doubt."""
+    """The check of ``kind``'s entries (each field the catalog writes, by its
+    :func:`field_shape`): an entry's :class:`Values`, or None if in doubt."""
     checks = {f.catalog: _check(f) for f in kind.catalog_fields if f.catalog is not None}
 
     def check(data: Any) -> Values | None:
