@@ -62,8 +62,12 @@ stop: ## stop the emulator that make up or make emulator started (its data stays
 	@$(PYTHON) tools/stack.py stop
 
 # Every test tier. pytest exits 5 when it collects nothing; that is not a failure of the suite.
-test: venv ## every test tier (PYTEST_ARGS="tests/program -q" for one)
-	$(PY) -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
+# The tests run on every core (pytest-xdist): most of their time is spent waiting on the
+# processes they start (emulators, engines, provider hosts), so one core at a time left half of
+# a two-core machine idle. TEST_WORKERS=0 runs them in this process, one at a time.
+TEST_WORKERS ?= auto
+test: venv ## every test tier on every core (PYTEST_ARGS="tests/program -q" for one)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # BENCH_QUICK=1 for a short smoke run whose numbers go to a temporary directory.
 bench: venv ## the benchmarks, about 40 minutes: bench/results/ and bench/RESULTS.md

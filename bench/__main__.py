@@ -8,7 +8,6 @@ results go to a temporary directory (or ``--out``) instead: quick numbers are no
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import os
 import sys
@@ -19,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from harness import PROJECT_ROOT
+from harness import compile_sources
 
 from . import floor, overhead, reviews, scaling, steps, throughput
 from .machine import describe, load_average
@@ -35,23 +34,6 @@ BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "scaling": scaling.run,
 }
 HERE = Path(__file__).resolve().parent
-#: What the measured processes import from the project (the program, the provider host, the
-#: floor project, the emulator); compiled before measuring, see ``compile_sources``.
-SOURCES = ("__main__.py", "providers", "emulator", "harness", "bench")
-
-
-def compile_sources(root: Path = PROJECT_ROOT) -> None:
-    """Byte-compile the project's modules into their ``__pycache__``, as a user's second run
-    finds them. Where ``PYTHONDONTWRITEBYTECODE`` is set (CI images often set it) nothing
-    writes them, and every program and provider process of a pass would compile the msgsms
-    modules from source again: about 0.05 s a process that no user's second run pays, and
-    that the floor project, a few lines, hardly pays at all."""
-    for name in SOURCES:
-        path = root / name
-        if path.is_dir():
-            compileall.compile_dir(path, quiet=1)
-        else:
-            compileall.compile_file(path, quiet=1)
 
 
 def parser() -> argparse.ArgumentParser:

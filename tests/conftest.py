@@ -6,8 +6,17 @@ from collections.abc import Iterator
 
 import pytest
 
+from harness import compile_sources
 from harness.emulator import EmulatorProcess, start_emulator
 from providers.resources.connection import forget_created_apps
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the project's modules once, before any test starts a process that imports them
+    (in the main process only: pytest-xdist's workers start after it)."""
+    if not hasattr(config, "workerinput"):
+        compile_sources()
+
 
 #: The shared emulator decides reviews after one second, so approval-dependent tests stay fast.
 SESSION_FLAGS = ("--review-delay", "1")

@@ -76,8 +76,8 @@ def test_the_benchmarks_run_in_quick_mode_and_write_their_results(tmp_path: Path
         assert size["checkpoint"]["provider_met"]
 
 
-def test_the_bench_compiles_the_modules_its_processes_import(tmp_path: Path) -> None:
-    from bench.__main__ import compile_sources
+def test_the_modules_the_started_processes_import_are_compiled(tmp_path: Path) -> None:
+    from harness import compile_sources
 
     (tmp_path / "providers" / "kinds").mkdir(parents=True)
     (tmp_path / "providers" / "kinds" / "template.py").write_text("KIND = 'template'\n")
