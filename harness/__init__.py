@@ -27,8 +27,8 @@ def compile_sources(root: Path = PROJECT_ROOT) -> None:
     finds them. Where ``PYTHONDONTWRITEBYTECODE`` is set (CI images often set it) nothing
     writes them, and every program and provider process would compile the msgsms modules from
     source again: about 0.1 s a process, that no user's second run pays, and that the floor
-    project, a few lines, hardly pays at all. The benchmarks compile them before measuring;
-    the tests, before starting (hundreds of such processes)."""
+    project, a few lines, hardly pays at all. The benchmarks compile them before measuring,
+    and a test session before its first test."""
     for name in SOURCES:
         path = root / name
         if path.is_dir():
