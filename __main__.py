@@ -6,11 +6,13 @@ project root (default ``stacks/<stack>.sms.yaml``); ``region`` is the region of 
 name none. A catalog with problems stops the program before any resource is
 declared, listing every problem as ``file:line: path: message``.
 
-Each entry becomes a resource named after its logical key. References become Outputs of the
-resource they name (an app's id, a file's ``file_id``, a signature's id), so the engine orders
-creates apps first, then files, signatures and templates, and deletes in reverse. The entries
-with ``wait_for: approved`` are waited for together by one ``msgsms:Reviews`` resource named
-``reviews``, once they are all submitted (so that no review holds a provider thread).
+The program is the ``pulumi.run`` entry point :func:`main`, so that registrations leave while
+later entries are still being declared. Each entry becomes a resource named after its logical
+key. References become Outputs of the resource they name (an app's id, a file's
+``file_id``, a signature's id), so the engine orders creates apps first, then files,
+signatures and templates, and deletes in reverse. The entries with ``wait_for: approved`` are
+waited for together by one ``msgsms:Reviews`` resource named ``reviews``, once they are all
+submitted (so that no review holds a provider thread).
 
 Stack outputs, grouped by kind and keyed like the catalog (``pulumi stack output --json``):
 ``apps`` (id, app_key, app_secret as a secret, status), ``files`` (id, file_id),
@@ -21,6 +23,7 @@ are the outcome of the wait.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -85,9 +88,13 @@ class Declared(NamedTuple):
     waited: frozenset[str]
 
 
-def declare(catalog: Catalog) -> Declared:
+async def declare(catalog: Catalog) -> Declared:
     """Declare one resource per catalog entry (references resolve to Outputs of earlier ones),
-    and the one Reviews resource that waits for those with ``wait_for: approved``."""
+    and the one Reviews resource that waits for those with ``wait_for: approved``.
+
+    After each entry the event loop gets a turn, in which the SDK sends the registrations
+    declared so far: the engine and the provider work on them while the rest are declared.
+    """
     declared: dict[tuple[str, str], MsgsmsResource] = {}
     objects = []
     keys = []
@@ -113,6 +120,7 @@ def declare(catalog: Catalog) -> Declared:
             declaration.key, inputs, _options(options), outputs=_used_outputs(kind, waits)
         )
         declared[declaration.kind, declaration.key] = resource
+        await asyncio.sleep(0)
         if waits:
             key = _review_key(declaration.kind, declaration.key)
             objects.append(waited(key, resource, waiting.get("wait_timeout")))
@@ -209,6 +217,18 @@ class _Decisions:
         self.by_key = by_key or {}
 
 
-catalog = load_stack_catalog()
-gc.freeze()  # the modules and the catalog live as long as the program: never collected
-export(declare(catalog))
+async def main() -> None:
+    """Load the stack's catalog, declare its entries and export their outputs.
+
+    This runs as the program's ``pulumi.run`` entry point, after the module, on the event
+    loop. Declaring a resource only queues its registration on that loop, which a module's
+    top-level code never lets run: a program declaring everything there sends nothing until
+    its last resource is declared, and the engine and the provider wait idle meanwhile, about
+    a seventh of a no-op ``up`` of a thousand templates (``docs/performance.md``).
+    """
+    catalog = load_stack_catalog()
+    gc.freeze()  # the modules and the catalog live as long as the program: never collected
+    export(await declare(catalog))
+
+
+pulumi.run(main)

@@ -3,7 +3,8 @@
 Started by the engine as ``python -u program_host.py --monitor ADDR --project P --stack S
 --parallel N [--preview]`` with the project root as working directory and the stack config in
 ``PULUMI_CONFIG``. The program's ``__main__.py`` runs as the Python language host runs it
-(``runpy.run_path`` of the project folder); every registration goes to the engine, which
+(``runpy.run_path`` of the project folder, then the entry point it gives ``pulumi.run``, as
+``run_in_stack`` does: :func:`run_program`); every registration goes to the engine, which
 performs the step against the real provider process and answers with real outputs (unknowns
 in a preview). Stack exports are registered as the stack's outputs at the end. As in the
 language host (``pulumi-language-python-exec``), the event loop's default executor, where the
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 import os
 import runpy
@@ -102,14 +104,31 @@ def _program_logger() -> logging.Logger:
     return logger
 
 
-async def _run(project_dir: str) -> None:
-    async def program() -> None:
-        runpy.run_path(project_dir, run_name="__main__")
-        stack = settings.get_root_resource()
-        if isinstance(stack, runtime_stack.Stack):
-            stack.register_outputs(runtime_stack.massage(stack.outputs, []))
+async def run_program(project_dir: str) -> None:
+    """Run the project's ``__main__.py`` in the root stack ``set_mocks`` made, as the language
+    host's ``run_in_stack`` runs it: the module, then the entry point it gave ``pulumi.run``
+    (awaited, the mapping it returns exported), then the stack's outputs are registered.
 
-    await runtime_stack.run_pulumi_func(program)
+    ``set_mocks`` finishes its stack before any program runs, which closes it to
+    ``pulumi.run``; it is reopened here.
+    """
+    stack = settings.get_root_resource()
+    if not isinstance(stack, runtime_stack.Stack):
+        raise RuntimeError("set_mocks made no root stack")
+    if not hasattr(stack, "_async_program_registration_closed"):
+        raise RuntimeError("this Pulumi SDK's Stack has no pulumi.run entry point to reopen")
+    stack._async_program_registration_closed = False
+    runpy.run_path(project_dir, run_name="__main__")
+    entry = stack._take_async_program()
+    if entry is not None:
+        stack._add_program_outputs(await entry())
+    # set_mocks registered its stack's (empty) outputs at once; the exports go now, as the
+    # language host sends them at the end of a program
+    stack.register_outputs(runtime_stack.massage(stack.outputs, []))
+
+
+async def _run(project_dir: str) -> None:
+    await runtime_stack.run_pulumi_func(functools.partial(run_program, project_dir))
 
 
 def main() -> int:

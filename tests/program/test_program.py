@@ -1,7 +1,8 @@
 """The Pulumi program (`__main__.py`) under Pulumi's mocks.
 
 The real program runs in-process as the language host runs it (``runpy`` of the project
-folder) against a recording mock monitor: every RegisterResourceRequest (type, name, inputs,
+folder, then its ``pulumi.run`` entry point: ``harness.engine.program_host.run_program``)
+against a recording mock monitor: every RegisterResourceRequest (type, name, inputs,
 dependencies, secret outputs) and the stack's outputs as they go over the wire are kept. The
 mocked cloud answers with made-up ids and outputs, distinct per resource and per output, so a
 reference wired to the wrong output shows.
@@ -12,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import gc
+import itertools
 import logging
-import runpy
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -22,13 +23,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from google.protobuf import json_format
 from pulumi.errors import RunError
 from pulumi.runtime import mocks, rpc, settings
 from pulumi.runtime.config import set_all_config
-from pulumi.runtime.stack import massage, run_pulumi_func
+from pulumi.runtime.stack import run_pulumi_func
 
+from harness.engine import program_host
 from providers.catalog import Catalog, Reference, check_catalog, load_catalog
+from providers.resources import MsgsmsResource
 from providers.spec import KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,23 +188,17 @@ class ProgramRun:
 
     monitor: RecordingMonitor = field(default_factory=lambda: RecordingMonitor(MockCloud()))
     logs: list[logging.LogRecord] = field(default_factory=list)
+    project: Path = ROOT
 
     def run(self, stack: str, config: dict[str, Any] | None = None) -> ProgramRun:
-        """Run the program for ``stack`` with ``config`` (``msgsms:*`` keys); a program error
-        is raised. Each run has a thread and a context of its own (the Pulumi runtime keeps its
-        settings, config and root stack in context variables) and its own event loop, so
-        nothing of it is left to the next test."""
+        """Run the program (of :attr:`project`) for ``stack`` with ``config`` (``msgsms:*``
+        keys); a program error is raised. Each run has a thread and a context of its own (the
+        Pulumi runtime keeps its settings, config and root stack in context variables) and its
+        own event loop, so nothing of it is left to the next test."""
         logger = logging.getLogger(f"{__name__}.{stack}")
         logger.propagate = False
         handler = _Collect(self.logs)
         logger.addHandler(handler)
-
-        async def program() -> None:
-            runpy.run_path(str(ROOT), run_name="__main__")
-            root = settings.get_root_resource()
-            # set_mocks registered its stack's (empty) outputs at once; send the exports now,
-            # as the language host does at the end of a program
-            root.register_outputs(massage(root.outputs, []))  # type: ignore[union-attr]
 
         def in_context() -> None:
             loop = asyncio.new_event_loop()
@@ -220,7 +218,9 @@ class ProgramRun:
                     logger=logger,
                     monitor=self.monitor,
                 )
-                loop.run_until_complete(run_pulumi_func(program))
+                loop.run_until_complete(
+                    run_pulumi_func(lambda: program_host.run_program(str(self.project)))
+                )
             finally:
                 loop.run_until_complete(loop.shutdown_default_executor())
                 asyncio.set_event_loop(None)
@@ -570,3 +570,71 @@ def test_a_stack_without_a_catalog_is_told_where_it_was_looked_for() -> None:
         "stack 'nowhere' has no catalog at stacks/nowhere.sms.yaml: create it, or point the "
         "stack at one with `pulumi config set msgsms:catalog <path>`"
     )
+
+
+# -------------------------------------------------------------------------------------------
+# When registrations leave
+
+
+def test_the_event_loop_runs_between_two_declarations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SDK sends a registration from the event loop: the program gives the loop a turn
+    after each resource it declares, so the first registrations leave while the rest are still
+    being declared (a program that declared everything in its top-level code would send
+    nothing before its last resource)."""
+    templates = {
+        f"t{i:02d}": {
+            "app": "shop",
+            "universal": True,
+            "type": "NOTIFY_TYPE",
+            "name": f"t{i:02d}",
+            "content": "Code ${1}.",
+            "variables": [{"index": 1, "type": "CHARDIGIT"}],
+        }
+        for i in range(20)
+    }
+    path = tmp_path / "many.sms.yaml"
+    path.write_text(
+        yaml.safe_dump({"apps": {"shop": {"name": "shop", "scope": "cn"}}, "templates": templates}),
+        "utf-8",
+    )
+    turns = [0]
+    seen: list[int] = []
+    declare = MsgsmsResource.__init__
+
+    def tick() -> None:
+        turns[0] += 1
+        asyncio.get_running_loop().call_soon(tick)
+
+    def counting(self: MsgsmsResource, *args: Any, **kwargs: Any) -> None:
+        if not seen:
+            asyncio.get_running_loop().call_soon(tick)
+        seen.append(turns[0])
+        declare(self, *args, **kwargs)
+
+    monkeypatch.setattr(MsgsmsResource, "__init__", counting)
+    run = run_program("team", {"msgsms:catalog": str(path), "msgsms:region": "cn-north-4"})
+
+    assert len(run.registrations) == len(seen) == 21
+    assert all(later > earlier for earlier, later in itertools.pairwise(seen))
+
+
+def test_the_program_host_runs_a_pulumi_run_entry_point_as_the_language_host_does(
+    tmp_path: Path,
+) -> None:
+    """``pulumi.run``'s entry point runs after the module, and what it exports or returns is
+    exported beside the module's own exports (``run_in_stack``)."""
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi\n"
+        "pulumi.export('module', 1)\n"
+        "async def main():\n"
+        "    pulumi.export('exported', 2)\n"
+        "    return {'returned': 3, 'module': 4}\n"
+        "pulumi.run(main)\n",
+        "utf-8",
+    )
+
+    run = ProgramRun(project=tmp_path).run("toy")
+
+    assert run.outputs == {"module": 4, "exported": 2, "returned": 3}
