@@ -21,7 +21,9 @@ How it follows the engine (``pkg/resource/deploy``):
   CLI.
 * **The program has as many registrations in flight as the language host allows**: its event
   loop's default executor, where the SDK makes its blocking gRPC calls, has 4 x parallel
-  threads, as ``pulumi-language-python-exec`` sets it (``program_host.py``).
+  threads, as ``pulumi-language-python-exec`` sets it (``program_host.py``). The program runs
+  as ``run_in_stack`` runs it: its module, then the entry point it gives ``pulumi.run``
+  (awaited; its mapping exported).
 * **The checkpoint is written after every step**, with the create, update or delete under way
   as a pending operation; a same step (custom, component or provider) only when its state
   changed, as the snapshot manager elides those writes (``mustWrite`` in
@@ -59,6 +61,10 @@ Deviations from the engine, each on purpose:
   sent; a killed run is modelled by killing the engine's process (``python -m harness.engine``).
 * No ``--target``, policies, plans, ``continue-on-error``; the state file is not encrypted
   (secrets are kept as plaintext in the secret envelope so tests can read them).
+* A program that fails registers no stack outputs, so the stack keeps its old ones; under the
+  language host, ``run_in_stack`` registers what was exported before the failure (in a
+  ``finally``) and the engine lays those over the old ones. The msgsms program exports only
+  after declaring everything, so a failure has exported nothing there either.
 * Step *display* order is the order steps start; the checkpoint order is the order they end,
   as in the engine's snapshot.
 """
