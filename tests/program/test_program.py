@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from google.protobuf import json_format
 from pulumi.errors import RunError
 from pulumi.runtime import mocks, rpc, settings
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_pulumi_func
 
+from bench.scaling import write_catalog
 from harness.engine import program_host
 from providers.catalog import Catalog, Reference, check_catalog, load_catalog
 from providers.resources import MsgsmsResource
@@ -583,22 +583,8 @@ def test_the_event_loop_runs_between_two_declarations(
     after each resource it declares, so the first registrations leave while the rest are still
     being declared (a program that declared everything in its top-level code would send
     nothing before its last resource)."""
-    templates = {
-        f"t{i:02d}": {
-            "app": "shop",
-            "universal": True,
-            "type": "NOTIFY_TYPE",
-            "name": f"t{i:02d}",
-            "content": "Code ${1}.",
-            "variables": [{"index": 1, "type": "CHARDIGIT"}],
-        }
-        for i in range(20)
-    }
     path = tmp_path / "many.sms.yaml"
-    path.write_text(
-        yaml.safe_dump({"apps": {"shop": {"name": "shop", "scope": "cn"}}, "templates": templates}),
-        "utf-8",
-    )
+    write_catalog(path, templates=20)  # an app and 20 templates, as the benchmarks declare
     turns = [0]
     seen: list[int] = []
     declare = MsgsmsResource.__init__
